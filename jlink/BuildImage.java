@@ -1,0 +1,133 @@
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.spi.ToolProvider;
+import java.util.stream.Stream;
+
+/**
+ * Links the loomftp runtime image. Run by Maven (exec-maven-plugin) with the toolchain's JDK as a
+ * single-file program, so the image is made by JDK 25's own jlink whatever JDK runs Maven.
+ *
+ * <p>Steps: link the modules listed in {@code jlink/modules.txt} plus the application, install
+ * {@code jlink/loomftp.sh} as {@code bin/loomftp}, then record a CDS archive of the classes a
+ * typical start loads ({@code lib/loomftp.jsa}), which the launcher uses when present.
+ */
+public final class BuildImage {
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = parse(args);
+        Path classes = Path.of(options.get("classes"));
+        Path modules = Path.of(options.get("modules"));
+        Path output = Path.of(options.get("output"));
+        Path jlinkDir = Path.of(options.get("jlink-dir"));
+        String module = options.get("module");
+        String mainClass = options.get("main-class");
+
+        deleteTree(output);
+        List<String> addModules = new ArrayList<>(List.of(module));
+        addModules.addAll(readList(jlinkDir.resolve("modules.txt")));
+        List<String> jlinkArgs = new ArrayList<>(List.of(
+                "--module-path", classes + java.io.File.pathSeparator + modules,
+                "--add-modules", String.join(",", addModules),
+                "--add-options=--enable-preview",
+                "--strip-debug",
+                "--no-header-files",
+                "--no-man-pages",
+                "--generate-cds-archive",
+                "--compress", "zip-6",
+                "--output", output.toString()));
+        run("jlink", jlinkArgs);
+
+        Path launcher = output.resolve("bin/loomftp");
+        String script = Files.readString(jlinkDir.resolve("loomftp.sh"))
+                .replace("@MODULE@", module)
+                .replace("@MAIN_CLASS@", mainClass);
+        Files.writeString(launcher, script);
+        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        // The no-compressed-oops archive only serves heaps over 32 GiB; not worth 13 MB here.
+        Files.deleteIfExists(output.resolve("lib/server/classes_nocoops.jsa"));
+        trainClassDataSharing(output, module, mainClass);
+        System.out.println("image: " + output + " (" + sizeOf(output) / (1024 * 1024) + " MiB)");
+    }
+
+    /**
+     * Runs the image once with {@code -XX:ArchiveClassesAtExit} on a start that loads the config,
+     * logging and CLI classes, so later starts map them from the archive instead of parsing them.
+     */
+    private static void trainClassDataSharing(Path image, String module, String mainClass)
+            throws IOException, InterruptedException {
+        Path archive = image.resolve("lib/loomftp.jsa");
+        Path java = image.resolve("bin/java");
+        var process = new ProcessBuilder(java.toString(),
+                "-XX:ArchiveClassesAtExit=" + archive,
+                "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
+                "-m", module + "/" + mainClass, "--cds-training")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        int exit = process.waitFor();
+        if (exit != 0 || !Files.exists(archive)) {
+            System.out.println("note: no CDS archive recorded (exit " + exit + "); the image starts without it");
+            Files.deleteIfExists(archive);
+        }
+    }
+
+    private static void run(String tool, List<String> args) {
+        ToolProvider provider = ToolProvider.findFirst(tool)
+                .orElseThrow(() -> new IllegalStateException(tool + " is not in this JDK"));
+        int exit = provider.run(System.out, System.err, args.toArray(String[]::new));
+        if (exit != 0) {
+            throw new IllegalStateException(tool + " failed with exit code " + exit);
+        }
+    }
+
+    private static List<String> readList(Path file) throws IOException {
+        return Files.readAllLines(file).stream()
+                .map(String::strip)
+                .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+                .toList();
+    }
+
+    private static Map<String, String> parse(String[] args) {
+        Map<String, String> options = new HashMap<>();
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            if (!arg.startsWith("--") || eq < 0) {
+                throw new IllegalArgumentException("expected --name=value, got " + arg);
+            }
+            options.put(arg.substring(2, eq), arg.substring(eq + 1));
+        }
+        return options;
+    }
+
+    /** Deletes a tree without following symbolic links out of it. */
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.delete(path);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+
+    private static long sizeOf(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            return paths.filter(Files::isRegularFile).mapToLong(path -> path.toFile().length()).sum();
+        }
+    }
+}

@@ -1,0 +1,7 @@
+/** loomftp: an FTP server and client built on virtual threads and structured concurrency. */
+module dev.loomftp {
+    requires com.fasterxml.jackson.databind;
+    requires org.tinylog.api;
+
+    opens dev.loomftp.config to com.fasterxml.jackson.databind;
+}
