@@ -1,14 +1,95 @@
 package dev.loomftp.cli;
 
-import java.util.concurrent.StructuredTaskScope;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
 
+/** The {@code loomftp} command: one binary for the server, the client and the admin tasks. */
 public final class Main {
-    public static void main(String[] args) throws Exception {
-        try (var scope = StructuredTaskScope.open()) {
-            var t = scope.fork(() -> "hello");
-            scope.join();
-            System.out.println(t.get());
+    private final List<Command> commands;
+
+    Main(List<Command> commands) {
+        this.commands = List.copyOf(commands);
+    }
+
+    public static void main(String[] args) {
+        Main main = new Main(List.of(new ServeCommand(), new UserCommand()));
+        System.exit(main.run(Arrays.asList(args), Io.system()));
+    }
+
+    /** Runs one command line and returns its exit code. */
+    int run(List<String> args, Io io) {
+        if (args.isEmpty()) {
+            io.err().println("loomftp: no command given");
+            io.err().print(usage());
+            return ExitCode.USAGE;
         }
-        org.tinylog.Logger.info("logging works");
+        String first = args.getFirst();
+        switch (first) {
+            case "--help", "-h", "help" -> {
+                io.out().print(usage());
+                return ExitCode.OK;
+            }
+            case "--version", "-V" -> {
+                io.out().println("loomftp " + version());
+                return ExitCode.OK;
+            }
+            default -> { }
+        }
+        Optional<Command> command = commands.stream().filter(c -> c.name().equals(first)).findFirst();
+        if (command.isEmpty()) {
+            io.err().println("loomftp: unknown command '" + first + "'");
+            io.err().print(usage());
+            return ExitCode.USAGE;
+        }
+        List<String> rest = args.subList(1, args.size());
+        if (rest.contains("--help") || rest.contains("-h")) {
+            io.out().print(command.get().usage());
+            return ExitCode.OK;
+        }
+        try {
+            return command.get().run(rest, io);
+        } catch (UsageException e) {
+            io.err().println("loomftp " + first + ": " + e.getMessage());
+            io.err().print(command.get().usage());
+            return ExitCode.USAGE;
+        }
+    }
+
+    String usage() {
+        StringBuilder text = new StringBuilder("""
+                Usage: loomftp COMMAND [ARGS]
+
+                Commands:
+                """);
+        for (Command command : commands) {
+            text.append(String.format("  %-8s %s%n", command.name(), command.summary()));
+        }
+        text.append("""
+
+                Options:
+                  -h, --help     show this help (or a command's, after its name)
+                  -V, --version  show the version
+
+                Exit codes: 0 ok, 1 failed while running, 2 bad command line, 3 bad configuration.
+                """);
+        return text.toString();
+    }
+
+    /** The version Maven wrote into the module at build time. */
+    public static String version() {
+        try (InputStream in = Main.class.getResourceAsStream("/dev/loomftp/version.properties")) {
+            Properties properties = new Properties();
+            if (in != null) {
+                properties.load(in);
+            }
+            return properties.getProperty("version", "unknown");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -1,0 +1,109 @@
+package dev.loomftp.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The whole server configuration, as read from the JSON file (or the embedded default) and
+ * validated. Every path is absolute by the time a {@code Config} exists.
+ *
+ * @param listeners where the control connection listens
+ * @param passive   the passive data port range and the address advertised to clients
+ * @param storage   the root folder and the mounts each user sees
+ * @param users     where the users file is
+ * @param limits    sessions, line length and login attempts
+ * @param timeouts  control idle, data setup and data stall
+ * @param logging   log level and optional log file
+ */
+public record Config(
+        List<Listener> listeners,
+        Passive passive,
+        Storage storage,
+        Users users,
+        Limits limits,
+        Timeouts timeouts,
+        Logging logging) {
+
+    public Config {
+        listeners = List.copyOf(listeners);
+    }
+
+    /** A control-connection listener. {@code address} "*" means every interface, IPv4 and IPv6. */
+    public record Listener(String address, int port) {
+        public static final String ALL_INTERFACES = "*";
+    }
+
+    /**
+     * The passive data ports and the address sent in PASV replies.
+     *
+     * @param minPort           first port of the range
+     * @param maxPort           last port of the range (inclusive)
+     * @param advertisedAddress the IPv4 address to put in PASV replies (behind NAT), or null to use
+     *                          the address the client connected to
+     */
+    public record Passive(int minPort, int maxPort, String advertisedAddress) {}
+
+    /**
+     * The data root and its mounts.
+     *
+     * @param root   the folder that holds {@code Public/} and one folder per user
+     * @param mounts what each user sees, by virtual path
+     */
+    public record Storage(Path root, List<Mount> mounts) {
+        public Storage {
+            mounts = List.copyOf(mounts);
+        }
+    }
+
+    /**
+     * One folder of the virtual file system.
+     *
+     * @param path   the virtual path: "/" is the user's home, "/Public" the shared folder
+     * @param source the folder under the root, where {@value #USER_PLACEHOLDER} stands for the
+     *               user's name
+     * @param access what users may do there
+     */
+    public record Mount(String path, String source, Access access) {
+        public static final String USER_PLACEHOLDER = "{user}";
+    }
+
+    /** What a mount allows. */
+    public enum Access {
+        READ_ONLY,
+        READ_WRITE;
+
+        public boolean writable() {
+            return this == READ_WRITE;
+        }
+    }
+
+    /** @param file the users file: one user per line, with a salted password hash */
+    public record Users(Path file) {}
+
+    /**
+     * @param maxSessions           control connections at once, in total
+     * @param maxSessionsPerAddress control connections at once from one client address
+     * @param maxLineLength         the longest command line accepted, in bytes
+     * @param maxLoginAttempts      failed logins before the connection is closed
+     */
+    public record Limits(int maxSessions, int maxSessionsPerAddress, int maxLineLength, int maxLoginAttempts) {}
+
+    /**
+     * @param controlIdle how long a session may wait for a command before it is closed with 421
+     * @param dataSetup   how long opening a data connection may take before 425
+     * @param dataStall   how long a transfer may make no progress before 426
+     */
+    public record Timeouts(Duration controlIdle, Duration dataSetup, Duration dataStall) {}
+
+    /**
+     * @param level the lowest level written
+     * @param file  a log file written besides the console, or null for the console only
+     */
+    public record Logging(Level level, Path file) {}
+
+    /** Log levels, lowest first. */
+    public enum Level {
+        TRACE, DEBUG, INFO, WARN, ERROR
+    }
+}
