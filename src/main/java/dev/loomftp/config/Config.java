@@ -25,8 +25,35 @@ public record Config(
         Timeouts timeouts,
         Logging logging) {
 
+    /** The highest TCP port number. */
+    public static final int MAX_PORT = 65_535;
+
     public Config {
         listeners = List.copyOf(listeners);
+    }
+
+    /**
+     * This configuration with every listener moved to {@code port}, for the {@code serve --port} flag.
+     *
+     * @param port 0 to 65535, where 0 lets the system pick a free port
+     * @throws IllegalArgumentException when the port is out of range
+     */
+    public Config withPort(int port) {
+        if (port < 0 || port > MAX_PORT) {
+            throw new IllegalArgumentException("port must be from 0 to " + MAX_PORT + ", not " + port);
+        }
+        List<Listener> moved = listeners.stream().map(listener -> new Listener(listener.address(), port)).toList();
+        return new Config(moved, passive, storage, users, limits, timeouts, logging);
+    }
+
+    /**
+     * This configuration with another data root, for the {@code serve --root} flag. The mounts stay as they are.
+     *
+     * @param root the new root; a relative path is taken from the current working directory
+     */
+    public Config withRoot(Path root) {
+        Storage moved = new Storage(root.toAbsolutePath().normalize(), storage.mounts());
+        return new Config(listeners, passive, moved, users, limits, timeouts, logging);
     }
 
     /** A control-connection listener. {@code address} "*" means every interface, IPv4 and IPv6. */

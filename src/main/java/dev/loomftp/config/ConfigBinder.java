@@ -1,0 +1,278 @@
+package dev.loomftp.config;
+
+import dev.loomftp.config.Config.Access;
+import dev.loomftp.config.Config.Level;
+import dev.loomftp.config.Config.Limits;
+import dev.loomftp.config.Config.Listener;
+import dev.loomftp.config.Config.Logging;
+import dev.loomftp.config.Config.Mount;
+import dev.loomftp.config.Config.Passive;
+import dev.loomftp.config.Config.Storage;
+import dev.loomftp.config.Config.Timeouts;
+import dev.loomftp.config.Config.Users;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a configuration document into a {@link Config}: it knows the schema, so it rejects unknown keys, converts
+ * each value to its Java type and checks its range. A {@code Config} that comes out of here is one the server can
+ * start with; everything wrong with the document is reported as a {@link ConfigException}, one problem at a time.
+ */
+final class ConfigBinder {
+    private static final int MIN_PASSIVE_PORT = 1024;
+    private static final Duration MAX_TIMEOUT = Duration.ofHours(24);
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,18})(ms|s|m|h)");
+    private static final Map<String, ChronoUnit> DURATION_UNITS = Map.of(
+            "ms", ChronoUnit.MILLIS, "s", ChronoUnit.SECONDS, "m", ChronoUnit.MINUTES, "h", ChronoUnit.HOURS);
+    private static final Pattern DOTTED_QUAD = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final String HOME = "/";
+
+    private final Path baseDir;
+
+    private ConfigBinder(Path baseDir) {
+        this.baseDir = baseDir;
+    }
+
+    /**
+     * Reads {@code document} into a {@code Config}.
+     *
+     * @param baseDir the absolute folder that relative paths in the document are taken from
+     */
+    static Config bind(JsonDocument document, Path baseDir) throws ConfigException {
+        return new ConfigBinder(baseDir).config(ConfigNode.root(document));
+    }
+
+    private Config config(ConfigNode root) throws ConfigException {
+        root.object("listeners", "passive", "storage", "users", "limits", "timeouts", "logging");
+        return new Config(
+                listeners(root.get("listeners")),
+                passive(root.get("passive")),
+                storage(root.get("storage")),
+                users(root.get("users")),
+                limits(root.get("limits")),
+                timeouts(root.get("timeouts")),
+                logging(root.get("logging")));
+    }
+
+    private static List<Listener> listeners(ConfigNode node) throws ConfigException {
+        List<Listener> listeners = new ArrayList<>();
+        for (ConfigNode element : node.elements()) {
+            listeners.add(listener(element));
+        }
+        if (listeners.isEmpty()) {
+            throw node.error("must hold at least one listener");
+        }
+        return listeners;
+    }
+
+    private static Listener listener(ConfigNode node) throws ConfigException {
+        node.object("address", "port");
+        String address = node.has("address") ? listenAddress(node.get("address")) : Listener.ALL_INTERFACES;
+        return new Listener(address, node.get("port").integer(0, Config.MAX_PORT));
+    }
+
+    private static String listenAddress(ConfigNode node) throws ConfigException {
+        String address = node.string();
+        if (!address.equals(Listener.ALL_INTERFACES) && !isIpv4Literal(address) && !isIpv6Literal(address)) {
+            throw node.error("must be \"*\" or an IP address such as 127.0.0.1 or ::1 (host names are not looked up),"
+                    + " not " + node.describe());
+        }
+        return address;
+    }
+
+    private static Passive passive(ConfigNode node) throws ConfigException {
+        node.object("minPort", "maxPort", "advertisedAddress");
+        int minPort = node.get("minPort").integer(MIN_PASSIVE_PORT, Config.MAX_PORT);
+        ConfigNode maxNode = node.get("maxPort");
+        int maxPort = maxNode.integer(MIN_PASSIVE_PORT, Config.MAX_PORT);
+        if (maxPort < minPort) {
+            throw maxNode.error("must be at least passive.minPort (" + minPort + "), not " + maxPort);
+        }
+        ConfigNode advertised = node.get("advertisedAddress");
+        return new Passive(minPort, maxPort, advertised.isNull() ? null : advertisedAddress(advertised));
+    }
+
+    private static String advertisedAddress(ConfigNode node) throws ConfigException {
+        String address = node.string();
+        if (!isIpv4Literal(address)) {
+            throw node.error("must be null or an IPv4 address such as 203.0.113.7 (PASV replies carry IPv4 only),"
+                    + " not " + node.describe());
+        }
+        return address;
+    }
+
+    private Storage storage(ConfigNode node) throws ConfigException {
+        node.object("root", "mounts");
+        return new Storage(path(node.get("root")), mounts(node.get("mounts")));
+    }
+
+    private static List<Mount> mounts(ConfigNode node) throws ConfigException {
+        List<Mount> mounts = new ArrayList<>();
+        Map<String, ConfigNode> byPath = new HashMap<>();
+        for (ConfigNode element : node.elements()) {
+            Mount mount = mount(element);
+            ConfigNode earlier = byPath.putIfAbsent(mount.path(), element);
+            if (earlier != null) {
+                throw element.get("path").error(ConfigNode.quote(mount.path()) + " is already the path of "
+                        + earlier.name());
+            }
+            mounts.add(mount);
+        }
+        if (!byPath.containsKey(HOME)) {
+            throw node.error("must hold a mount with path \"/\", the user's home folder");
+        }
+        return mounts;
+    }
+
+    private static Mount mount(ConfigNode node) throws ConfigException {
+        node.object("path", "source", "access");
+        String path = mountPath(node.get("path"));
+        String source = mountSource(node.get("source"));
+        Access access = node.has("access") ? choice(node.get("access"), Access.class) : Access.READ_WRITE;
+        return new Mount(path, source, access);
+    }
+
+    /** "/" or "/" and one folder name: the virtual file system is one level deep. */
+    private static String mountPath(ConfigNode node) throws ConfigException {
+        String path = node.string();
+        String folder = path.startsWith(HOME) ? path.substring(1) : null;
+        boolean valid = path.equals(HOME) || (folder != null && isPlainName(folder));
+        if (!valid) {
+            throw node.error("must be \"/\" or \"/\" followed by one folder name, like \"/Public\", not "
+                    + node.describe());
+        }
+        return path;
+    }
+
+    /** A relative path under the data root that cannot climb out of it. */
+    private static String mountSource(ConfigNode node) throws ConfigException {
+        String source = node.string();
+        if (source.isEmpty()) {
+            throw node.error("must not be empty");
+        }
+        if (source.startsWith("/") || source.startsWith("\\")) {
+            throw node.error("must be relative to storage.root, not " + node.describe());
+        }
+        if (Arrays.asList(source.split("[/\\\\]")).contains("..")) {
+            throw node.error("must not contain \"..\", not " + node.describe());
+        }
+        return source;
+    }
+
+    private static boolean isPlainName(String name) {
+        return !name.isEmpty() && !name.equals(".") && !name.equals("..")
+                && name.chars().noneMatch(c -> c == '/' || c == '\\' || Character.isISOControl(c));
+    }
+
+    private Users users(ConfigNode node) throws ConfigException {
+        node.object("file");
+        return new Users(path(node.get("file")));
+    }
+
+    private static Limits limits(ConfigNode node) throws ConfigException {
+        node.object("maxSessions", "maxSessionsPerAddress", "maxLineLength", "maxLoginAttempts");
+        int maxSessions = node.get("maxSessions").integer(1, 100_000);
+        ConfigNode perAddressNode = node.get("maxSessionsPerAddress");
+        int perAddress = perAddressNode.integer(1, 100_000);
+        if (perAddress > maxSessions) {
+            throw perAddressNode.error("must be at most limits.maxSessions (" + maxSessions + "), not " + perAddress);
+        }
+        return new Limits(maxSessions, perAddress,
+                node.get("maxLineLength").integer(512, 1_048_576),
+                node.get("maxLoginAttempts").integer(1, 100));
+    }
+
+    private static Timeouts timeouts(ConfigNode node) throws ConfigException {
+        node.object("controlIdle", "dataSetup", "dataStall");
+        return new Timeouts(
+                duration(node.get("controlIdle")), duration(node.get("dataSetup")), duration(node.get("dataStall")));
+    }
+
+    /** A whole number and a unit (ms, s, m or h), more than zero and at most a day. */
+    private static Duration duration(ConfigNode node) throws ConfigException {
+        Matcher matcher = DURATION.matcher(node.string());
+        if (!matcher.matches()) {
+            throw node.error("must be a whole number followed by ms, s, m or h, like \"30s\", not " + node.describe());
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        ChronoUnit unit = DURATION_UNITS.get(matcher.group(2));
+        if (amount == 0 || amount > MAX_TIMEOUT.dividedBy(unit.getDuration())) {
+            throw node.error("must be more than 0 and at most 24h, not " + node.describe());
+        }
+        return Duration.of(amount, unit);
+    }
+
+    private Logging logging(ConfigNode node) throws ConfigException {
+        node.object("level", "file");
+        ConfigNode file = node.get("file");
+        return new Logging(choice(node.get("level"), Level.class), file.isNull() ? null : path(file));
+    }
+
+    /** A file or folder name, taken from {@link #baseDir} when relative. */
+    private Path path(ConfigNode node) throws ConfigException {
+        String text = node.string();
+        if (text.isBlank()) {
+            throw node.error("must not be empty");
+        }
+        try {
+            return baseDir.resolve(text).normalize();
+        } catch (InvalidPathException e) {
+            throw node.error("is not a valid path: " + node.describe());
+        }
+    }
+
+    /** One of the constants of {@code type}, spelt in lower case with "-" for "_", like "read-only". */
+    private static <E extends Enum<E>> E choice(ConfigNode node, Class<E> type) throws ConfigException {
+        String text = node.string();
+        List<String> names = new ArrayList<>();
+        for (E constant : type.getEnumConstants()) {
+            String name = constant.name().toLowerCase(Locale.ROOT).replace('_', '-');
+            if (name.equalsIgnoreCase(text)) {
+                return constant;
+            }
+            names.add(ConfigNode.quote(name));
+        }
+        throw node.error("must be one of " + String.join(", ", names) + ", not " + node.describe());
+    }
+
+    /**
+     * A dotted-quad IPv4 address. The JDK also takes short forms such as "127.1", which look like typos in a
+     * configuration, so the shape is checked first.
+     */
+    private static boolean isIpv4Literal(String text) {
+        if (!DOTTED_QUAD.matcher(text).matches()) {
+            return false;
+        }
+        try {
+            Inet4Address.ofLiteral(text);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** An IPv6 address without brackets; parsed as a literal, never looked up. */
+    private static boolean isIpv6Literal(String text) {
+        if (text.indexOf(':') < 0 || text.startsWith("[")) {
+            return false;
+        }
+        try {
+            InetAddress.ofLiteral(text);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}
