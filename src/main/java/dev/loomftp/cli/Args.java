@@ -1,5 +1,7 @@
 package dev.loomftp.cli;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -89,6 +91,21 @@ public final class Args {
             return Optional.of(number);
         } catch (NumberFormatException e) {
             throw new UsageException("--" + name + " must be a whole number, not '" + text.get() + "'");
+        }
+    }
+
+    /** An option that names a file or folder. */
+    public Optional<Path> pathValue(String name) throws UsageException {
+        Optional<String> text = value(name);
+        return text.isEmpty() ? Optional.empty() : Optional.of(path(text.get()));
+    }
+
+    /** {@code text} as a path, or a usage error when it cannot be one. */
+    public static Path path(String text) throws UsageException {
+        try {
+            return Path.of(text);
+        } catch (InvalidPathException e) {
+            throw new UsageException("not a valid path: '" + text + "'");
         }
     }
 }

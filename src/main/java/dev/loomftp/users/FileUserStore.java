@@ -1,0 +1,277 @@
+package dev.loomftp.users;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import org.tinylog.Logger;
+
+/**
+ * The users, kept in a UTF-8 text file with one {@code name:hash} line a user, where the hash is a
+ * {@link PasswordHasher} hash. Blank lines and lines starting with '#' are comments; they are kept
+ * when the file is rewritten, and a new file starts with a comment that explains the format.
+ *
+ * <p>The file is rewritten whole on every change: into a temporary file in the same folder, with
+ * permissions {@code rw-------} where the file system has them, then moved over the old one in one
+ * step, so that a reader sees the old file or the new one, never half of one.
+ *
+ * <p>{@link #authenticate} is safe to call from many threads at once, and sees the changes that
+ * {@code loomftp user} makes while the server runs: each call looks at the file's size, time and
+ * identity, and reads the file again when one of them changed. A line that is not a valid user is
+ * skipped and logged once per change of the file. Passwords and hashes are never logged.
+ */
+public final class FileUserStore implements UserStore {
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+
+    private final Path file;
+    private final PasswordHasher hasher;
+    private final ReentrantLock reloading = new ReentrantLock();
+    private final ReentrantLock writing = new ReentrantLock();
+    private volatile Snapshot snapshot = Snapshot.STALE;
+
+    /**
+     * @param file   the users file; it need not exist yet, which means there are no users
+     * @param hasher hashes new passwords and checks logins
+     */
+    public FileUserStore(Path file, PasswordHasher hasher) {
+        this.file = Objects.requireNonNull(file, "file");
+        this.hasher = Objects.requireNonNull(hasher, "hasher");
+    }
+
+    /** The users file. */
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A name that is not in the file costs a {@link PasswordHasher#burn}. When the file cannot
+     * be read, every login fails and a warning is logged.
+     */
+    @Override
+    public Optional<User> authenticate(String name, char[] password) {
+        String encoded = current().hashes().get(name);
+        if (encoded == null) {
+            hasher.burn(password);
+            return Optional.empty();
+        }
+        return hasher.verify(password, encoded) ? Optional.of(new User(name)) : Optional.empty();
+    }
+
+    /** {@inheritDoc} Sorted; empty when the file cannot be read, which is logged. */
+    @Override
+    public List<String> names() {
+        return current().hashes().keySet().stream().sorted().toList();
+    }
+
+    /**
+     * The names of every user, sorted, read from the file now.
+     *
+     * @throws UserStoreException when the file exists but cannot be read
+     */
+    public List<String> list() throws UserStoreException {
+        return read().names();
+    }
+
+    /**
+     * Adds a user.
+     *
+     * @throws UserStoreException when the name is invalid, when a user of that name (ignoring case)
+     *                            exists, or when the file cannot be read or written
+     */
+    public void add(String name, char[] password) throws UserStoreException {
+        try {
+            UserNames.check(name);
+        } catch (IllegalArgumentException e) {
+            throw new UserStoreException(e.getMessage(), e);
+        }
+        change(users -> {
+            Optional<String> existing = users.nameLike(name);
+            if (existing.isPresent()) {
+                throw new UserStoreException(existing.get().equals(name)
+                        ? "user '" + name + "' already exists"
+                        : "user '" + existing.get() + "' already exists, and would share a home folder with '"
+                                + name + "'");
+            }
+            return users.with(name, hasher.hash(password));
+        });
+    }
+
+    /**
+     * Changes the password of a user.
+     *
+     * @throws UserStoreException when there is no such user, or the file cannot be read or written
+     */
+    public void setPassword(String name, char[] password) throws UserStoreException {
+        change(users -> users.withHash(existing(users, name), hasher.hash(password)));
+    }
+
+    /**
+     * Removes a user. Their home folder and files stay where they are.
+     *
+     * @throws UserStoreException when there is no such user, or the file cannot be read or written
+     */
+    public void remove(String name) throws UserStoreException {
+        change(users -> users.without(existing(users, name)));
+    }
+
+    private static String existing(UsersFile users, String name) throws UserStoreException {
+        if (!users.hashes().containsKey(name)) {
+            throw new UserStoreException("user '" + UserNames.shown(name) + "' not found");
+        }
+        return name;
+    }
+
+    /** Reads the file, changes it and writes it back, one change at a time in this process. */
+    private void change(Change change) throws UserStoreException {
+        writing.lock();
+        try {
+            write(change.apply(read()));
+            snapshot = Snapshot.STALE;
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    private UsersFile read() throws UserStoreException {
+        try {
+            return UsersFile.parse(file, Files.readAllLines(file, StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            return UsersFile.empty();
+        } catch (CharacterCodingException e) {
+            throw new UserStoreException("cannot read " + file + ": it is not UTF-8 text", e);
+        } catch (IOException e) {
+            throw UserStoreException.io("cannot read", file, e);
+        }
+    }
+
+    private void write(UsersFile users) throws UserStoreException {
+        Path folder = file.toAbsolutePath().getParent();
+        Path temporary = null;
+        try {
+            Files.createDirectories(folder);
+            temporary = Files.createTempFile(folder, "." + file.getFileName() + ".", ".tmp", ownerOnly(folder));
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+                ByteBuffer bytes = ByteBuffer.wrap(users.render().getBytes(StandardCharsets.UTF_8));
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
+                channel.force(true);
+            }
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            deleteQuietly(temporary);
+            throw UserStoreException.io("cannot write", file, e);
+        }
+    }
+
+    /** Permissions {@code rw-------} for a new file, where the file system has POSIX permissions. */
+    private static FileAttribute<?>[] ownerOnly(Path folder) {
+        if (!folder.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return new FileAttribute<?>[0];
+        }
+        return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)};
+    }
+
+    private static void deleteQuietly(Path temporary) {
+        if (temporary == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(temporary);
+        } catch (IOException e) {
+            Logger.warn("cannot delete the temporary file {}: {}", temporary, UserStoreException.reason(e));
+        }
+    }
+
+    /** The users as of the file's current state, read again when the file changed. */
+    private Snapshot current() {
+        Stamp stamp = Stamp.of(file);
+        Snapshot seen = snapshot;
+        if (seen.isFreshFor(stamp)) {
+            return seen;
+        }
+        reloading.lock();
+        try {
+            seen = snapshot;
+            if (seen.isFreshFor(stamp)) {
+                return seen;
+            }
+            Snapshot loaded = load(stamp, seen);
+            snapshot = loaded;
+            return loaded;
+        } finally {
+            reloading.unlock();
+        }
+    }
+
+    /** Reads the file whose state was {@code stamp} just before. A failure is logged when it is new. */
+    private Snapshot load(Stamp stamp, Snapshot previous) {
+        try {
+            return new Snapshot(stamp, read().hashes(), null);
+        } catch (UserStoreException e) {
+            if (!e.getMessage().equals(previous.failure())) {
+                Logger.warn("no one can log in: {}", e.getMessage());
+            }
+            return new Snapshot(stamp, Map.of(), e.getMessage());
+        }
+    }
+
+    /** A change to the users file. */
+    @FunctionalInterface
+    private interface Change {
+        UsersFile apply(UsersFile users) throws UserStoreException;
+    }
+
+    /**
+     * The users read from the file in a given state.
+     *
+     * @param failure why the file could not be read, or null when it was
+     */
+    private record Snapshot(Stamp stamp, Map<String, String> hashes, String failure) {
+        static final Snapshot STALE = new Snapshot(Stamp.UNKNOWN, Map.of(), null);
+
+        /** Whether this still holds for a file in state {@code now}. A failed read is always retried. */
+        boolean isFreshFor(Stamp now) {
+            return failure == null && !now.equals(Stamp.UNKNOWN) && stamp.equals(now);
+        }
+    }
+
+    /**
+     * What tells whether the file changed: its size, its time, and its identity (the inode), which
+     * changes with every rewrite since the new content is moved in from another file.
+     */
+    private record Stamp(long size, FileTime modified, Object key) {
+        static final Stamp MISSING = new Stamp(-1, null, null);
+        static final Stamp UNKNOWN = new Stamp(-2, null, null);
+
+        static Stamp of(Path file) {
+            try {
+                BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+                return new Stamp(attributes.size(), attributes.lastModifiedTime(), attributes.fileKey());
+            } catch (NoSuchFileException e) {
+                return MISSING;
+            } catch (IOException e) {
+                return UNKNOWN;
+            }
+        }
+    }
+}
