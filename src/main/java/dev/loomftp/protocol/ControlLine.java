@@ -1,0 +1,17 @@
+package dev.loomftp.protocol;
+
+/** What the control-channel reader produced: a command line, a line it refused, or the end. */
+public sealed interface ControlLine {
+
+    /** A complete line, without its line end. */
+    record Text(String text) implements ControlLine {}
+
+    /** A line longer than the limit. Its bytes were read and dropped, never buffered. */
+    record TooLong(int limit) implements ControlLine {}
+
+    /** A line whose bytes are not valid UTF-8. */
+    record Malformed() implements ControlLine {}
+
+    /** The peer closed the connection, or it failed. */
+    record End() implements ControlLine {}
+}

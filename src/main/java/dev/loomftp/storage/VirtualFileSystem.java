@@ -1,0 +1,140 @@
+package dev.loomftp.storage;
+
+import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * One user's view of the files: a tree of mounts, each backed by a {@link Storage}. The mount at
+ * "/" is the user's home; others (such as "/Public") appear as folders in their parent. Every
+ * path is a {@link VirtualPath}, so replies built from it show no real path.
+ */
+public final class VirtualFileSystem {
+
+    /**
+     * @param path     where the mount appears
+     * @param storage  what backs it
+     * @param writable whether files may be created or replaced there
+     */
+    public record Mount(VirtualPath path, Storage storage, boolean writable) {}
+
+    /** A path split into the mount that holds it and the path inside that mount. */
+    public record Location(Mount mount, VirtualPath inner) {}
+
+    private final List<Mount> mounts;
+
+    /** @param mounts one of which must be at "/" */
+    public VirtualFileSystem(List<Mount> mounts) {
+        if (mounts.stream().noneMatch(mount -> mount.path().isRoot())) {
+            throw new IllegalArgumentException("a view needs a mount at /");
+        }
+        this.mounts = mounts.stream()
+                .sorted(Comparator.comparingInt((Mount mount) -> mount.path().segments().size()).reversed())
+                .toList();
+    }
+
+    /** The deepest mount that holds {@code path}. */
+    public Location locate(VirtualPath path) {
+        for (Mount mount : mounts) {
+            if (path.startsWith(mount.path())) {
+                return new Location(mount, path.relativeTo(mount.path()));
+            }
+        }
+        throw new IllegalStateException("no mount at /");
+    }
+
+    public Optional<FileEntry> stat(VirtualPath path) throws IOException {
+        Location location = locate(path);
+        return location.mount().storage().stat(location.inner()).map(entry -> entry.withName(path.name()));
+    }
+
+    /** The entries of a folder, with the mounts directly below it shown as folders. */
+    public DirectoryStream<FileEntry> list(VirtualPath folder) throws IOException {
+        Location location = locate(folder);
+        List<FileEntry> mountPoints = new ArrayList<>();
+        for (Mount mount : mounts) {
+            if (!mount.path().isRoot() && mount.path().parent().equals(folder)) {
+                mount.storage().stat(VirtualPath.ROOT)
+                        .ifPresent(entry -> mountPoints.add(entry.withName(mount.path().name())));
+            }
+        }
+        DirectoryStream<FileEntry> entries = location.mount().storage().list(location.inner());
+        return mountPoints.isEmpty() ? entries : new WithMountPoints(entries, mountPoints);
+    }
+
+    public SeekableByteChannel openRead(VirtualPath path) throws IOException {
+        Location location = locate(path);
+        return location.mount().storage().openRead(location.inner());
+    }
+
+    /** Creates or replaces a file, where the mount allows writing. */
+    public SeekableByteChannel openWrite(VirtualPath path) throws IOException {
+        Location location = locate(path);
+        if (!location.mount().writable() || location.inner().isRoot()) {
+            throw new AccessDeniedException(path.toString());
+        }
+        return location.mount().storage().openWrite(location.inner());
+    }
+
+    /** Whether files may be written in the folder {@code path}. */
+    public boolean isWritable(VirtualPath path) {
+        return locate(path).mount().writable();
+    }
+
+    /** A folder's own entries, less any hidden by a mount, followed by the mount points. */
+    private static final class WithMountPoints implements DirectoryStream<FileEntry> {
+        private final DirectoryStream<FileEntry> entries;
+        private final List<FileEntry> mountPoints;
+        private final Set<String> hidden;
+
+        WithMountPoints(DirectoryStream<FileEntry> entries, List<FileEntry> mountPoints) {
+            this.entries = entries;
+            this.mountPoints = mountPoints;
+            this.hidden = mountPoints.stream().map(FileEntry::name).collect(Collectors.toSet());
+        }
+
+        @Override
+        public Iterator<FileEntry> iterator() {
+            Iterator<FileEntry> own = entries.iterator();
+            Iterator<FileEntry> mounted = mountPoints.iterator();
+            return new Iterator<>() {
+                private FileEntry next;
+
+                @Override
+                public boolean hasNext() {
+                    while (next == null && own.hasNext()) {
+                        FileEntry entry = own.next();
+                        next = hidden.contains(entry.name()) ? null : entry;
+                    }
+                    if (next == null && mounted.hasNext()) {
+                        next = mounted.next();
+                    }
+                    return next != null;
+                }
+
+                @Override
+                public FileEntry next() {
+                    if (!hasNext()) {
+                        throw new java.util.NoSuchElementException();
+                    }
+                    FileEntry entry = next;
+                    next = null;
+                    return entry;
+                }
+            };
+        }
+
+        @Override
+        public void close() throws IOException {
+            entries.close();
+        }
+    }
+}
