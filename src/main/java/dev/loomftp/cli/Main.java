@@ -34,6 +34,9 @@ public final class Main {
                 io.out().print(usage());
                 return ExitCode.OK;
             }
+            case "--cds-training" -> {
+                return CdsTraining.run(io);
+            }
             case "--version", "-V" -> {
                 io.out().println("loomftp " + version());
                 return ExitCode.OK;

@@ -1,9 +1,34 @@
 package dev.loomftp.cli;
 
+import dev.loomftp.config.Config;
+import dev.loomftp.config.ConfigException;
+import dev.loomftp.config.ConfigLoader;
+import dev.loomftp.config.LoggingSetup;
+import dev.loomftp.server.FtpServer;
+import dev.loomftp.users.FileUserStore;
+import dev.loomftp.users.PasswordHasher;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
-/** (Being written.) */
+/**
+ * {@code loomftp serve}: runs the server until it is stopped (Ctrl-C or SIGTERM), which ends every
+ * session with 421 before the process exits.
+ */
 final class ServeCommand implements Command {
+    private static final String CONFIG = "config";
+    private static final String PORT = "port";
+    private static final String ROOT = "root";
+
     @Override
     public String name() {
         return "serve";
@@ -11,16 +36,110 @@ final class ServeCommand implements Command {
 
     @Override
     public String summary() {
-        return "(being written)";
+        return "run the FTP server";
     }
 
     @Override
     public String usage() {
-        return "Usage: loomftp serve\n";
+        return """
+                Usage: loomftp serve [--config FILE] [--port N] [--root DIR]
+
+                Runs the FTP server until it is stopped with Ctrl-C or SIGTERM.
+
+                Options:
+                  --config FILE  the configuration file (default: the built-in configuration:
+                                 port 5550 on every interface, data in ./ftp-data, users in
+                                 ./loomftp-users.txt)
+                  --port N       listen on port N instead (0 lets the system choose)
+                  --root DIR     keep the data in DIR instead
+
+                Add users first with 'loomftp user add NAME', using the same --config.
+                """;
     }
 
     @Override
-    public int run(List<String> args, Io io) {
-        return ExitCode.FAILURE;
+    public int run(List<String> args, Io io) throws UsageException {
+        Args parsed = Args.parse(args, Set.of(CONFIG, PORT, ROOT), Set.of());
+        if (!parsed.positionals().isEmpty()) {
+            throw new UsageException("unexpected argument '" + parsed.positionals().getFirst() + "'");
+        }
+        Optional<Path> configFile = parsed.pathValue(CONFIG);
+        Optional<Integer> port = parsed.intValue(PORT, 0, Config.MAX_PORT);
+        Optional<Path> root = parsed.pathValue(ROOT);
+        Config config;
+        try {
+            config = configFile.isPresent() ? ConfigLoader.load(configFile.get()) : ConfigLoader.defaults();
+        } catch (ConfigException e) {
+            io.err().println("loomftp serve: " + e.getMessage());
+            return ExitCode.CONFIG;
+        }
+        config = port.map(config::withPort).orElse(config);
+        config = root.map(config::withRoot).orElse(config);
+        LoggingSetup.apply(config.logging());
+
+        FileUserStore users = new FileUserStore(config.users().file(), new PasswordHasher());
+        FtpServer server;
+        try {
+            server = FtpServer.start(config, users);
+        } catch (IOException e) {
+            io.err().println("loomftp serve: cannot start: " + describe(e));
+            return ExitCode.FAILURE;
+        }
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("loomftp-shutdown").unstarted(server::close));
+        greet(config, server, users, configFile, io);
+        try {
+            server.awaitStop();
+        } catch (InterruptedException e) {
+            server.close();
+        }
+        return ExitCode.OK;
+    }
+
+    /** Says where clients can reach the server, and how to add a first user when there is none. */
+    private static void greet(Config config, FtpServer server, FileUserStore users, Optional<Path> configFile,
+            Io io) {
+        io.out().println("loomftp " + Main.version() + " serving " + config.storage().root());
+        for (InetSocketAddress address : server.addresses()) {
+            if (address.getAddress().isAnyLocalAddress()) {
+                io.out().println("Listening on port " + address.getPort() + " of every interface");
+                for (InetAddress reachable : machineAddresses()) {
+                    io.out().println("  ftp://" + FtpServer.format(new InetSocketAddress(reachable, address.getPort()))
+                            + "/");
+                }
+            } else {
+                io.out().println("Listening on ftp://" + FtpServer.format(address) + "/");
+            }
+        }
+        if (users.names().isEmpty()) {
+            String flag = configFile.map(file -> " --config " + file).orElse("");
+            io.out().println("No users yet, so nobody can log in. Add one with:");
+            io.out().println("  loomftp user add NAME" + flag);
+            io.out().println("The server sees new users at once; there is no need to restart it.");
+        }
+        io.out().println("Press Ctrl-C to stop.");
+        io.out().flush();
+    }
+
+    /** This machine's addresses that other hosts can use: IPv4 first, without loopback or link-local. */
+    private static List<InetAddress> machineAddresses() {
+        List<InetAddress> addresses = new ArrayList<>();
+        try {
+            for (NetworkInterface network : NetworkInterface.networkInterfaces().toList()) {
+                if (network.isUp() && !network.isLoopback()) {
+                    network.inetAddresses()
+                            .filter(address -> !address.isLinkLocalAddress() && !address.isLoopbackAddress())
+                            .forEach(addresses::add);
+                }
+            }
+        } catch (SocketException e) {
+            return List.of();
+        }
+        addresses.sort(Comparator.comparing((InetAddress address) -> !(address instanceof Inet4Address)));
+        return addresses;
+    }
+
+    private static String describe(IOException e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 }

@@ -1,0 +1,269 @@
+package dev.loomftp.server;
+
+import dev.loomftp.config.Config;
+import dev.loomftp.protocol.DataAddress;
+import dev.loomftp.users.UserStore;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.StructuredTaskScope.Joiner;
+import java.util.concurrent.StructuredTaskScope;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.tinylog.Logger;
+
+/**
+ * A running FTP server. The thread tree is:
+ *
+ * <pre>
+ * loomftp-acceptor              platform thread; owns the server scope
+ * └─ loomftp-session-N          one virtual thread per control connection; owns the session scope
+ *    ├─ loomftp-control-N       reads the control connection
+ *    └─ loomftp-step-N          one blocking data step at a time, under its deadline
+ * </pre>
+ *
+ * The acceptor takes a session permit before each {@code accept()}, so no more than
+ * {@code limits.maxSessions} sessions ever run; clients beyond that wait in the listen backlog.
+ * {@link #close()} interrupts the acceptor, whose scope then cancels every session: each says 421
+ * and closes its data connections, and {@code close()} returns once all threads have ended.
+ */
+public final class FtpServer implements AutoCloseable {
+    private static final ThreadFactory SESSIONS = Thread.ofVirtual().name("loomftp-session-", 0).factory();
+    private static final int BACKLOG = 128;
+
+    private final ServerContext context;
+    private final List<ServerSocketChannel> listeners;
+    private final Selector selector;
+    private final Semaphore permits;
+    private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
+    private final AtomicInteger active = new AtomicInteger();
+    private final AtomicLong sessionIds = new AtomicLong();
+    private final Thread acceptor;
+
+    private FtpServer(ServerContext context, List<ServerSocketChannel> listeners, Selector selector) {
+        this.context = context;
+        this.listeners = listeners;
+        this.selector = selector;
+        this.permits = new Semaphore(context.config().limits().maxSessions());
+        this.acceptor = Thread.ofPlatform().name("loomftp-acceptor").unstarted(this::acceptAll);
+    }
+
+    /**
+     * Creates the data folders, binds every listener and starts serving.
+     *
+     * @throws IOException when a folder cannot be created or a listener cannot be bound (as when
+     *                     its port is in use)
+     */
+    public static FtpServer start(Config config, UserStore users) throws IOException {
+        Config.Passive passive = config.passive();
+        ServerContext context = new ServerContext(config, users, new PassivePorts(passive.minPort(), passive.maxPort()));
+        createFolders(context);
+        List<ServerSocketChannel> listeners = new ArrayList<>();
+        Selector selector = Selector.open();
+        try {
+            for (Config.Listener listener : config.listeners()) {
+                ServerSocketChannel channel = ServerSocketChannel.open();
+                listeners.add(channel);
+                channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                channel.bind(bindAddress(listener), BACKLOG);
+                channel.configureBlocking(false);
+                channel.register(selector, SelectionKey.OP_ACCEPT);
+            }
+        } catch (IOException | RuntimeException e) {
+            closeAll(listeners, selector);
+            throw e;
+        }
+        FtpServer server = new FtpServer(context, List.copyOf(listeners), selector);
+        server.acceptor.start();
+        for (InetSocketAddress address : server.addresses()) {
+            Logger.info("listening on {}", format(address));
+        }
+        return server;
+    }
+
+    /** The addresses the listeners are bound to, with the ports the system chose for port 0. */
+    public List<InetSocketAddress> addresses() {
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        for (ServerSocketChannel listener : listeners) {
+            try {
+                addresses.add((InetSocketAddress) listener.getLocalAddress());
+            } catch (IOException e) {
+                // A closed listener has no address to show.
+            }
+        }
+        return addresses;
+    }
+
+    /** The sessions running now. */
+    public int activeSessions() {
+        return active.get();
+    }
+
+    /** The passive data listeners open now. */
+    public int openPassiveListeners() {
+        return context.passivePorts().openListeners();
+    }
+
+    /** Whether the server still accepts connections. */
+    public boolean isRunning() {
+        return acceptor.isAlive();
+    }
+
+    /** Waits until the server has stopped. */
+    public void awaitStop() throws InterruptedException {
+        acceptor.join();
+    }
+
+    /** Stops accepting, ends every session with 421, and waits until all of them have ended. */
+    @Override
+    public void close() {
+        acceptor.interrupt();
+        boolean interrupted = false;
+        while (acceptor.isAlive()) {
+            try {
+                acceptor.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** An address as people type it: 127.0.0.1:21 or [::1]:21. */
+    public static String format(InetSocketAddress address) {
+        String host = DataAddress.text(address.getAddress());
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
+    /** The acceptor's body: takes connections until interrupted, then cancels every session. */
+    private void acceptAll() {
+        try (var scope = StructuredTaskScope.open(Joiner.<Void>awaitAll(), c -> c.withThreadFactory(SESSIONS))) {
+            try {
+                while (true) {
+                    permits.acquire();
+                    SocketChannel socket;
+                    try {
+                        socket = acceptNext();
+                    } catch (IOException | InterruptedException | RuntimeException e) {
+                        permits.release();
+                        throw e;
+                    }
+                    scope.fork(() -> serve(socket));
+                }
+            } catch (InterruptedException e) {
+                Logger.info("server stopping: ending {} sessions", active.get());
+            } catch (IOException | RuntimeException e) {
+                Logger.error(e, "the acceptor failed; the server stops");
+            }
+            // Joining with the interrupt set returns at once; closing the scope then cancels
+            // every session and waits for each to end.
+            Thread.currentThread().interrupt();
+            try {
+                scope.join();
+            } catch (InterruptedException e) {
+                // Expected: the scope is closed next, which cancels the sessions.
+            }
+        } finally {
+            closeAll(listeners, selector);
+            Logger.info("server stopped");
+        }
+    }
+
+    /** Waits for a connection on any listener. */
+    private SocketChannel acceptNext() throws IOException, InterruptedException {
+        while (true) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            selector.select();
+            for (var keys = selector.selectedKeys().iterator(); keys.hasNext(); ) {
+                SelectionKey key = keys.next();
+                keys.remove();
+                SocketChannel socket = ((ServerSocketChannel) key.channel()).accept();
+                if (socket != null) {
+                    selector.selectedKeys().clear();
+                    return socket;
+                }
+            }
+        }
+    }
+
+    /** One session, from its first reply to its end. Runs on the session's own virtual thread. */
+    private Void serve(SocketChannel socket) {
+        InetAddress address = null;
+        active.incrementAndGet();
+        try {
+            address = ((InetSocketAddress) socket.getRemoteAddress()).getAddress();
+            Session session = new Session(sessionIds.incrementAndGet(), context, socket);
+            int fromAddress = perAddress.merge(address, 1, Integer::sum);
+            if (fromAddress > context.config().limits().maxSessionsPerAddress()) {
+                Logger.warn("refused a connection from {}: {} sessions from there already", DataAddress.text(address),
+                        fromAddress - 1);
+                session.refuse("Too many connections from your address; try again later.");
+            } else {
+                session.run();
+            }
+        } catch (IOException e) {
+            Logger.debug("a connection ended before its session began: {}", e.getClass().getSimpleName());
+        } finally {
+            if (address != null) {
+                perAddress.computeIfPresent(address, (key, count) -> count > 1 ? count - 1 : null);
+            }
+            closeQuietly(socket);
+            active.decrementAndGet();
+            permits.release();
+        }
+        return null;
+    }
+
+    private static InetSocketAddress bindAddress(Config.Listener listener) {
+        if (listener.address().equals(Config.Listener.ALL_INTERFACES)) {
+            return new InetSocketAddress(listener.port());
+        }
+        return new InetSocketAddress(InetAddress.ofLiteral(listener.address()), listener.port());
+    }
+
+    /** The root, the shared folders, and a home for every user, so that a listing never misses them. */
+    private static void createFolders(ServerContext context) throws IOException {
+        java.nio.file.Files.createDirectories(context.config().storage().root());
+        for (String name : context.users().names()) {
+            try {
+                context.viewFor(name);
+            } catch (IOException e) {
+                Logger.warn("the folders of user {} cannot be created: {}", name, FileErrors.reason(e));
+            }
+        }
+        for (Config.Mount mount : context.config().storage().mounts()) {
+            if (!mount.source().contains(Config.Mount.USER_PLACEHOLDER)) {
+                java.nio.file.Files.createDirectories(context.config().storage().root().resolve(mount.source()));
+            }
+        }
+    }
+
+    private static void closeAll(List<ServerSocketChannel> listeners, Selector selector) {
+        for (ServerSocketChannel listener : listeners) {
+            closeQuietly(listener);
+        }
+        closeQuietly(selector);
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            // Nothing more can be done for a channel that fails to close.
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.loomftp.server;
+
+import dev.loomftp.protocol.DataAddress;
+import dev.loomftp.storage.VirtualFileSystem;
+import dev.loomftp.users.User;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Optional;
+import org.tinylog.Logger;
+
+/** USER, PASS and QUIT. */
+final class LoginCommands {
+    private LoginCommands() {}
+
+    /** Always asks for a password, whether or not the name exists, so names cannot be probed. */
+    static void user(Session session, String name) throws IOException {
+        if (session.loggedIn()) {
+            session.reply(503, "Already logged in as " + session.userName() + ".");
+            return;
+        }
+        session.expectPassword(name);
+        session.reply(331, "Password required.");
+    }
+
+    static void pass(Session session, String password) throws IOException {
+        if (session.loggedIn()) {
+            session.reply(503, "Already logged in.");
+            return;
+        }
+        Optional<String> name = session.pendingUser();
+        if (name.isEmpty()) {
+            session.reply(503, "Send USER first.");
+            return;
+        }
+        char[] secret = password.toCharArray();
+        Optional<User> user;
+        try {
+            user = session.context().users().authenticate(name.get(), secret);
+        } finally {
+            Arrays.fill(secret, '\0');
+        }
+        if (user.isPresent()) {
+            logIn(session, user.get());
+        } else {
+            refuse(session, name.get());
+        }
+    }
+
+    static void quit(Session session, String argument) throws IOException {
+        session.reply(221, "Goodbye.");
+        session.quit();
+    }
+
+    private static void logIn(Session session, User user) throws IOException {
+        VirtualFileSystem view;
+        try {
+            view = session.context().viewFor(user.name());
+        } catch (IOException e) {
+            Logger.error("session {}: the folders of user {} cannot be opened: {}", session.id(), user.name(),
+                    e.getClass().getSimpleName());
+            session.loginFailed();
+            session.reply(530, "Your folders cannot be opened; ask the administrator.");
+            return;
+        }
+        session.loggedIn(user, view);
+        Logger.info("session {} login user={}", session.id(), user.name());
+        session.reply(230, "Logged in as " + user.name() + ".");
+    }
+
+    private static void refuse(Session session, String name) throws IOException {
+        int failures = session.loginFailed();
+        int allowed = session.context().config().limits().maxLoginAttempts();
+        Logger.warn("session {} login failed user={} from {} ({} of {})", session.id(), Session.shorten(name),
+                DataAddress.text(session.remote().getAddress()), failures, allowed);
+        if (failures >= allowed) {
+            session.reply(421, "Too many failed logins: closing the connection.");
+            session.quit();
+        } else {
+            session.reply(530, "Login incorrect.");
+        }
+    }
+}

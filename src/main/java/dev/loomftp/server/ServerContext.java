@@ -1,0 +1,52 @@
+package dev.loomftp.server;
+
+import dev.loomftp.config.Config;
+import dev.loomftp.storage.InvalidPathException;
+import dev.loomftp.storage.LocalStorage;
+import dev.loomftp.storage.VirtualFileSystem;
+import dev.loomftp.storage.VirtualPath;
+import dev.loomftp.users.UserStore;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What every session of one server shares: the configuration, the users, and the passive ports.
+ *
+ * @param config       the validated configuration
+ * @param users        where logins are checked
+ * @param passivePorts the pool of passive data ports
+ */
+record ServerContext(Config config, UserStore users, PassivePorts passivePorts) {
+
+    /**
+     * Builds a user's view from the configured mounts, creating their folders if needed.
+     *
+     * @throws AccessDeniedException when a mount's folder would lie outside the root, as a user
+     *                               name such as ".." would make it
+     */
+    VirtualFileSystem viewFor(String userName) throws IOException {
+        Config.Storage storage = config.storage();
+        Path root = storage.root().normalize();
+        List<VirtualFileSystem.Mount> mounts = new ArrayList<>();
+        for (Config.Mount mount : storage.mounts()) {
+            Path folder = root.resolve(mount.source().replace(Config.Mount.USER_PLACEHOLDER, userName)).normalize();
+            if (!folder.startsWith(root) || folder.equals(root)) {
+                throw new AccessDeniedException(mount.path());
+            }
+            mounts.add(new VirtualFileSystem.Mount(virtualPath(mount.path()), new LocalStorage(folder),
+                    mount.access().writable()));
+        }
+        return new VirtualFileSystem(mounts);
+    }
+
+    private static VirtualPath virtualPath(String mountPath) {
+        try {
+            return VirtualPath.resolve(VirtualPath.ROOT, mountPath);
+        } catch (InvalidPathException e) {
+            throw new IllegalStateException("the configuration checks mount paths", e);
+        }
+    }
+}

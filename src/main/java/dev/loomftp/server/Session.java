@@ -1,0 +1,282 @@
+package dev.loomftp.server;
+
+import dev.loomftp.config.Config;
+import dev.loomftp.protocol.ControlLine;
+import dev.loomftp.protocol.DataAddress;
+import dev.loomftp.protocol.Reply;
+import dev.loomftp.storage.InvalidPathException;
+import dev.loomftp.storage.VirtualFileSystem;
+import dev.loomftp.storage.VirtualPath;
+import dev.loomftp.users.User;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.StructuredTaskScope.Joiner;
+import java.util.concurrent.StructuredTaskScope;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeoutException;
+import org.tinylog.Logger;
+
+/**
+ * One client's control session. It runs on its own virtual thread and owns a structured scope
+ * that holds everything the session starts: the control-line reader and, through
+ * {@link Deadline}, every data-connection step. When the session ends, nothing it started is
+ * left running.
+ */
+final class Session {
+    /** Over-long lines in a row before the connection is closed. */
+    private static final int MAX_OVERLONG_LINES = 3;
+    private static final ThreadFactory READERS = Thread.ofVirtual().name("loomftp-control-", 0).factory();
+
+    private final long id;
+    private final ServerContext context;
+    private final ControlChannel control;
+    private final InetSocketAddress remote;
+    private final InetSocketAddress local;
+
+    private String pendingUser;
+    private User user;
+    private int failedLogins;
+    private VirtualFileSystem files;
+    private VirtualPath cwd = VirtualPath.ROOT;
+    private TransferType type = TransferType.ASCII;
+    private DataConnector dataConnector;
+    private boolean extendedPassiveOnly;
+    private boolean quitting;
+
+    Session(long id, ServerContext context, SocketChannel socket) throws IOException {
+        this.id = id;
+        this.context = context;
+        this.control = new ControlChannel(socket, context.config().limits().maxLineLength());
+        this.remote = control.remote();
+        this.local = control.local();
+    }
+
+    /** Serves the client until it quits, times out, or the server stops. */
+    void run() {
+        long started = System.nanoTime();
+        String reason = "closed by client";
+        Logger.info("session {} start from {}", id, DataAddress.text(remote.getAddress()));
+        try (var scope = StructuredTaskScope.open(Joiner.<Void>awaitAll(), c -> c.withThreadFactory(READERS))) {
+            scope.fork(control::pump);
+            try {
+                reason = serve();
+            } finally {
+                closeDataConnector();
+                control.close();
+                scope.join();
+            }
+        } catch (InterruptedException e) {
+            reason = "server stopping";
+        } catch (IOException e) {
+            reason = "control connection failed: " + e.getClass().getSimpleName();
+        } catch (RuntimeException e) {
+            reason = "internal error";
+            Logger.error(e, "session {} failed", id);
+        }
+        Logger.info("session {} end user={} after {} ms: {}", id, userName(), (System.nanoTime() - started) / 1_000_000,
+                reason);
+    }
+
+    /** Refuses a client at once, as when its address has too many sessions. */
+    void refuse(String text) {
+        try (control) {
+            control.reply(421, text);
+        } catch (IOException e) {
+            Logger.debug("session {} could not be told it was refused", id);
+        }
+    }
+
+    private String serve() throws IOException, InterruptedException {
+        control.reply(220, "loomftp ready.");
+        int overlongLines = 0;
+        Config.Timeouts timeouts = context.config().timeouts();
+        while (!quitting) {
+            ControlLine line;
+            try {
+                line = control.next(timeouts.controlIdle());
+            } catch (TimeoutException e) {
+                control.reply(421, "No command for " + seconds(timeouts.controlIdle()) + ": closing the connection.");
+                return "idle timeout";
+            } catch (InterruptedException e) {
+                control.reply(421, "The server is shutting down.");
+                throw e;
+            }
+            switch (line) {
+                case ControlLine.Text text -> {
+                    overlongLines = 0;
+                    dispatch(text.text());
+                }
+                case ControlLine.TooLong tooLong -> {
+                    if (++overlongLines >= MAX_OVERLONG_LINES) {
+                        control.reply(421, "Too many over-long lines: closing the connection.");
+                        return "over-long lines";
+                    }
+                    control.reply(500, "Line too long: the limit is " + tooLong.limit() + " bytes.");
+                }
+                case ControlLine.Malformed malformed -> control.reply(500, "The command is not valid UTF-8.");
+                case ControlLine.End end -> {
+                    return "closed by client";
+                }
+            }
+        }
+        return "quit";
+    }
+
+    /** The gatekeeper: checks a command against its table row, then runs its handler. */
+    private void dispatch(String line) throws IOException, InterruptedException {
+        int space = line.indexOf(' ');
+        String verb = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
+        String argument = space < 0 ? "" : line.substring(space + 1);
+        Logger.debug("session {} command {}", id, verb.equals("PASS") ? "PASS ****" : shorten(line));
+        Optional<CommandSpec> found = CommandTable.find(verb);
+        if (found.isEmpty()) {
+            control.reply(500, "Unknown command '" + shorten(verb) + "'.");
+            return;
+        }
+        CommandSpec spec = found.get();
+        if (!spec.implemented()) {
+            control.reply(502, spec.name() + " is not implemented.");
+        } else if (spec.gate() == CommandSpec.Gate.LOGGED_IN && user == null) {
+            control.reply(530, "Log in with USER and PASS first.");
+        } else if (spec.arguments() == CommandSpec.Arguments.REQUIRED && argument.isBlank()
+                || spec.arguments() == CommandSpec.Arguments.NONE && !argument.isBlank()) {
+            control.reply(501, "Syntax: " + spec.syntax());
+        } else {
+            spec.handler().handle(this, argument);
+        }
+    }
+
+    // State used by the command handlers.
+
+    long id() {
+        return id;
+    }
+
+    ServerContext context() {
+        return context;
+    }
+
+    void reply(int code, String text) throws IOException {
+        control.reply(code, text);
+    }
+
+    void reply(Reply reply) throws IOException {
+        control.reply(reply);
+    }
+
+    InetSocketAddress remote() {
+        return remote;
+    }
+
+    InetSocketAddress local() {
+        return local;
+    }
+
+    Optional<String> pendingUser() {
+        return Optional.ofNullable(pendingUser);
+    }
+
+    void expectPassword(String name) {
+        pendingUser = name;
+    }
+
+    boolean loggedIn() {
+        return user != null;
+    }
+
+    String userName() {
+        return user == null ? "-" : user.name();
+    }
+
+    /** Records a good login: the user's view of the files is ready and the folder is "/". */
+    void loggedIn(User who, VirtualFileSystem view) {
+        pendingUser = null;
+        user = who;
+        files = view;
+        cwd = VirtualPath.ROOT;
+    }
+
+    /** Records a failed login and returns how many there have been. */
+    int loginFailed() {
+        pendingUser = null;
+        return ++failedLogins;
+    }
+
+    VirtualFileSystem files() {
+        return files;
+    }
+
+    VirtualPath cwd() {
+        return cwd;
+    }
+
+    void changeDirectory(VirtualPath path) {
+        cwd = path;
+    }
+
+    /** Resolves a path the client sent against the current folder. */
+    VirtualPath resolve(String text) throws InvalidPathException {
+        return VirtualPath.resolve(cwd, text);
+    }
+
+    TransferType type() {
+        return type;
+    }
+
+    void type(TransferType newType) {
+        type = newType;
+    }
+
+    /** Sets how the next data connection is made, closing any earlier one not used. */
+    void dataConnector(DataConnector connector) {
+        closeDataConnector();
+        dataConnector = connector;
+    }
+
+    boolean hasDataConnector() {
+        return dataConnector != null;
+    }
+
+    /** Takes the connector for a transfer; the transfer closes it. */
+    Optional<DataConnector> takeDataConnector() {
+        DataConnector taken = dataConnector;
+        dataConnector = null;
+        return Optional.ofNullable(taken);
+    }
+
+    boolean extendedPassiveOnly() {
+        return extendedPassiveOnly;
+    }
+
+    void extendedPassiveOnly(boolean value) {
+        extendedPassiveOnly = value;
+    }
+
+    void quit() {
+        quitting = true;
+    }
+
+    private void closeDataConnector() {
+        if (dataConnector != null) {
+            dataConnector.close();
+            dataConnector = null;
+        }
+    }
+
+    static String seconds(java.time.Duration duration) {
+        long millis = duration.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
+    }
+
+    /** Client text quoted in replies and logs, cut short so that it cannot flood either. */
+    static String shorten(String text) {
+        String clean = text.codePoints()
+                .map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
+        return clean.length() <= 64 ? clean : clean.substring(0, 64) + "...";
+    }
+}
