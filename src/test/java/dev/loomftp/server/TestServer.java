@@ -1,0 +1,176 @@
+package dev.loomftp.server;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.management.HotSpotDiagnosticMXBean;
+import dev.loomftp.config.Config;
+import dev.loomftp.users.FileUserStore;
+import dev.loomftp.users.PasswordHasher;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.commons.net.ftp.FTP;
+import org.apache.commons.net.ftp.FTPClient;
+import org.apache.commons.net.ftp.FTPReply;
+
+/**
+ * An in-process server on a loopback port chosen by the system, with its own data root and users
+ * file in a temporary folder. Closing it stops the server and checks that nothing it started is
+ * left: no session, no passive listener, no thread.
+ */
+final class TestServer implements AutoCloseable {
+    static final Duration DEFAULT_IDLE = Duration.ofSeconds(30);
+    static final Duration DEFAULT_SETUP = Duration.ofSeconds(10);
+    static final Duration DEFAULT_STALL = Duration.ofSeconds(10);
+
+    private final Path root;
+    private final FileUserStore users;
+    private final FtpServer server;
+    private final List<FTPClient> clients = new ArrayList<>();
+
+    private TestServer(Path root, FileUserStore users, FtpServer server) {
+        this.root = root;
+        this.users = users;
+        this.server = server;
+    }
+
+    /** A server with the default test timeouts and limits. */
+    static TestServer start(Path folder) throws IOException {
+        return start(folder, new Config.Timeouts(DEFAULT_IDLE, DEFAULT_SETUP, DEFAULT_STALL), limits(20));
+    }
+
+    static Config.Limits limits(int maxSessions) {
+        return new Config.Limits(maxSessions, maxSessions, 1024, 3);
+    }
+
+    static TestServer start(Path folder, Config.Timeouts timeouts, Config.Limits limits) throws IOException {
+        Path root = folder.resolve("data");
+        Path usersFile = folder.resolve("users.txt");
+        Config config = new Config(
+                List.of(new Config.Listener("127.0.0.1", 0)),
+                new Config.Passive(42000, 42999, null),
+                new Config.Storage(root, List.of(
+                        new Config.Mount("/", "{user}", Config.Access.READ_WRITE),
+                        new Config.Mount("/Public", "Public", Config.Access.READ_WRITE))),
+                new Config.Users(usersFile),
+                limits,
+                timeouts,
+                new Config.Logging(Config.Level.INFO, null));
+        FileUserStore users = new FileUserStore(usersFile, new PasswordHasher(PasswordHasher.MIN_ITERATIONS));
+        return new TestServer(root, users, FtpServer.start(config, users));
+    }
+
+    /** Adds a user, whose home appears at the first login. */
+    TestServer withUser(String name, String password) {
+        try {
+            users.add(name, password.toCharArray());
+        } catch (dev.loomftp.users.UserStoreException e) {
+            throw new IllegalStateException(e);
+        }
+        return this;
+    }
+
+    /** The real folder behind a user's home, or behind "Public", created if it is not there yet. */
+    Path folder(String name) {
+        try {
+            return Files.createDirectories(root.resolve(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    Path root() {
+        return root;
+    }
+
+    InetSocketAddress address() {
+        return server.addresses().getFirst();
+    }
+
+    int port() {
+        return address().getPort();
+    }
+
+    FtpServer server() {
+        return server;
+    }
+
+    /** A connected Commons Net client, not logged in yet; it is closed with the server. */
+    FTPClient connect() throws IOException {
+        FTPClient client = new FTPClient();
+        client.setConnectTimeout(10_000);
+        client.setDefaultTimeout(20_000);
+        client.setDataTimeout(Duration.ofSeconds(20));
+        client.setControlEncoding("UTF-8");
+        clients.add(client);
+        client.connect(address().getAddress(), port());
+        assertTrue(FTPReply.isPositiveCompletion(client.getReplyCode()), client.getReplyString());
+        return client;
+    }
+
+    /** A logged-in client in binary, passive mode. */
+    FTPClient login(String name, String password) throws IOException {
+        FTPClient client = connect();
+        assertTrue(client.login(name, password), client.getReplyString());
+        assertTrue(client.setFileType(FTP.BINARY_FILE_TYPE), client.getReplyString());
+        client.enterLocalPassiveMode();
+        return client;
+    }
+
+    /** Stops the server, then checks that it left nothing running. */
+    @Override
+    public void close() {
+        for (FTPClient client : clients) {
+            try {
+                client.disconnect();
+            } catch (IOException e) {
+                // The test is over; a client that fails to close changes nothing.
+            }
+        }
+        server.close();
+        assertEquals(0, server.activeSessions(), "sessions left running");
+        assertEquals(0, server.openPassiveListeners(), "passive listeners left open");
+        await().atMost(Duration.ofSeconds(5)).until(() -> serverThreads().isEmpty());
+    }
+
+    /**
+     * The names of the live threads the server made, virtual ones included: the JDK's JSON thread
+     * dump lists every thread of every thread container, which {@link Thread#getAllStackTraces}
+     * does not.
+     */
+    static List<String> serverThreads() {
+        try {
+            Path dump = Files.createTempFile("loomftp-threads-", ".json");
+            Files.delete(dump);
+            try {
+                ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+                        .dumpThreads(dump.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
+                JsonNode containers = new ObjectMapper().readTree(dump.toFile()).path("threadDump").path("threadContainers");
+                List<String> names = new ArrayList<>();
+                for (JsonNode container : containers) {
+                    for (JsonNode thread : container.path("threads")) {
+                        String name = thread.path("name").asText();
+                        if (name.startsWith("loomftp-")) {
+                            names.add(name);
+                        }
+                    }
+                }
+                return names;
+            } finally {
+                Files.deleteIfExists(dump);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
