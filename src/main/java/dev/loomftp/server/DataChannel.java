@@ -14,15 +14,13 @@ import java.util.concurrent.TimeoutException;
  * step fails with {@link TransferStalledException}.
  */
 final class DataChannel implements AutoCloseable {
-    /** File chunks handed to the kernel in one step, adapted to the connection's speed. */
-    private static final long MIN_CHUNK = 64 * 1024;
-    private static final long MAX_CHUNK = 64L * 1024 * 1024;
-    private static final long FAST_STEP_NANOS = Duration.ofMillis(250).toNanos();
-    private static final long SLOW_STEP_NANOS = Duration.ofSeconds(1).toNanos();
+    /** The buffer that carries a file's bytes when the socket is full; see {@link #sendFile}. */
+    private static final int SPARE_SIZE = 64 * 1024;
 
     private final SocketChannel socket;
     private final Duration stall;
     private long bytes;
+    private ByteBuffer spare;
 
     DataChannel(SocketChannel socket, Duration stall) {
         this.socket = socket;
@@ -32,30 +30,52 @@ final class DataChannel implements AutoCloseable {
     /**
      * Sends {@code count} bytes of a file from {@code position} with {@link FileChannel#transferTo},
      * which the JDK turns into {@code sendfile(2)}: the bytes go from the page cache to the socket
-     * without passing through the JVM. Each chunk is one step under the stall deadline; chunks
-     * grow on fast connections and shrink on slow ones, so a step stays around a second or less.
+     * without passing through the JVM.
+     *
+     * <p>The socket is put in non-blocking mode for {@code transferTo}, which then takes what fits
+     * and never blocks: a {@code sendfile} blocked in the kernel could not be woken by the stall
+     * deadline, since an interrupt does not reach it. When the socket is full, one buffer is
+     * written in blocking mode instead, which parks the virtual thread until there is room, under
+     * the stall deadline; then {@code transferTo} goes on.
      */
     void sendFile(FileChannel file, long position, long count) throws IOException, InterruptedException {
-        long chunk = 1024 * 1024;
         long end = position + count;
         long at = position;
-        while (at < end) {
-            long from = at;
-            long size = Math.min(chunk, end - at);
-            long started = System.nanoTime();
-            long sent = step(() -> file.transferTo(from, size, socket));
-            if (sent == 0 && file.size() <= at) {
-                break;
+        socket.configureBlocking(false);
+        try {
+            while (at < end) {
+                long sent = file.transferTo(at, end - at, socket);
+                if (sent > 0) {
+                    bytes += sent;
+                } else if (file.size() <= at) {
+                    break;
+                } else {
+                    socket.configureBlocking(true);
+                    sent = writeFrom(file, at, (int) Math.min(SPARE_SIZE, end - at));
+                    socket.configureBlocking(false);
+                }
+                at += sent;
             }
-            at += sent;
-            bytes += sent;
-            long took = System.nanoTime() - started;
-            if (took < FAST_STEP_NANOS) {
-                chunk = Math.min(chunk * 2, MAX_CHUNK);
-            } else if (took > SLOW_STEP_NANOS) {
-                chunk = Math.max(chunk / 2, MIN_CHUNK);
+        } finally {
+            if (socket.isOpen()) {
+                socket.configureBlocking(true);
             }
         }
+    }
+
+    /** Copies one piece of a file through a buffer, waiting for room in the socket. */
+    private long writeFrom(FileChannel file, long position, int length) throws IOException, InterruptedException {
+        if (spare == null) {
+            spare = ByteBuffer.allocateDirect(SPARE_SIZE);
+        }
+        spare.clear().limit(length);
+        int read = file.read(spare, position);
+        if (read <= 0) {
+            throw new java.io.EOFException("the file became shorter while it was sent");
+        }
+        spare.flip();
+        write(spare);
+        return read;
     }
 
     /** Writes all of {@code buffer}. */

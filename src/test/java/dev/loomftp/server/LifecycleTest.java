@@ -1,0 +1,84 @@
+package dev.loomftp.server;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.loomftp.config.Config;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Session limits, and a server that stops cleanly however busy it is. */
+class LifecycleTest {
+    private static final Config.Timeouts TIMEOUTS =
+            new Config.Timeouts(TestServer.DEFAULT_IDLE, TestServer.DEFAULT_SETUP, TestServer.DEFAULT_STALL);
+
+    @TempDir
+    Path folder;
+
+    @Test
+    void stoppingTheServerEndsEverySessionWith421() throws IOException {
+        try (TestServer server = TestServer.start(folder).withUser("alice", "alice-password");
+                RawClient idle = RawClient.greeted(server.address());
+                RawClient busy = RawClient.greeted(server.address()).login("alice", "alice-password")) {
+            assertEquals(227, busy.command("PASV").code());
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.server().activeSessions() == 2);
+            server.server().close();
+            assertEquals(421, idle.reply().code());
+            assertEquals(421, busy.reply().code());
+            assertTrue(idle.closedByServer());
+            assertTrue(busy.closedByServer());
+            assertEquals(0, server.server().activeSessions());
+            assertEquals(0, server.server().openPassiveListeners(), "the unused PASV listener is closed");
+        }
+    }
+
+    @Test
+    void aPassiveListenerIsClosedWhenTheSessionEndsOrItIsReplaced() throws IOException {
+        try (TestServer server = TestServer.start(folder).withUser("alice", "alice-password")) {
+            try (RawClient client = RawClient.greeted(server.address()).login("alice", "alice-password")) {
+                assertEquals(227, client.command("PASV").code());
+                assertEquals(229, client.command("EPSV").code());
+                assertEquals(1, server.server().openPassiveListeners(), "the second replaces the first");
+                assertEquals(221, client.command("QUIT").code());
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.server().openPassiveListeners() == 0);
+        }
+    }
+
+    @Test
+    void connectionsOverTheLimitForOneAddressGet421() throws IOException {
+        Config.Limits limits = new Config.Limits(10, 2, 1024, 3);
+        try (TestServer server = TestServer.start(folder, TIMEOUTS, limits);
+                RawClient first = RawClient.greeted(server.address());
+                RawClient second = RawClient.greeted(server.address())) {
+            try (RawClient third = new RawClient(server.address())) {
+                assertEquals(421, third.reply().code());
+                assertTrue(third.closedByServer());
+            }
+            assertEquals(221, first.command("QUIT").code());
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.server().activeSessions() == 1);
+            try (RawClient fourth = RawClient.greeted(server.address())) {
+                assertEquals(200, fourth.command("NOOP").code(), "a freed slot is used again");
+            }
+        }
+    }
+
+    @Test
+    void connectionsOverTheTotalLimitWaitForAFreeSession() throws IOException {
+        Config.Limits limits = new Config.Limits(2, 2, 1024, 3);
+        try (TestServer server = TestServer.start(folder, TIMEOUTS, limits);
+                RawClient first = RawClient.greeted(server.address());
+                RawClient second = RawClient.greeted(server.address());
+                RawClient waiting = new RawClient(server.address())) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.server().activeSessions() == 2);
+            assertEquals(200, second.command("NOOP").code());
+            assertEquals(2, server.server().activeSessions(), "the third waits in the backlog, not in a session");
+            assertEquals(221, first.command("QUIT").code());
+            assertEquals(220, waiting.reply().code(), "it is served once a session ends");
+        }
+    }
+}
