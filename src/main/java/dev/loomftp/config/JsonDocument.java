@@ -81,6 +81,11 @@ final class JsonDocument {
         return root;
     }
 
+    /** Whether the value at {@code at} is written in the last source laid over the others, the operator's file. */
+    boolean isFromTop(JsonPointer at) {
+        return layers.getLast().holds(at);
+    }
+
     /** An error about the value at {@code at}, positioned where the value starts. */
     ConfigException valueError(JsonPointer at, String problem) {
         return error(at, problem, false);
@@ -113,7 +118,9 @@ final class JsonDocument {
         try (JsonParser parser = MAPPER.createParser(json)) {
             JsonToken token = parser.nextToken();
             if (token != JsonToken.START_OBJECT) {
-                throw new ConfigException(message(source, parser.currentTokenLocation(),
+                // At the end of the input there is no token, and its location has column 0.
+                JsonLocation location = token == null ? parser.currentLocation() : parser.currentTokenLocation();
+                throw new ConfigException(message(source, location,
                         "the configuration must be a JSON object ({ ... }), not " + describe(token)));
             }
             while (!parser.getParsingContext().inRoot()) {
