@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -173,6 +174,9 @@ class ConfigErrorsTest {
                         "the configuration must be a JSON object ({ ... }), not a string"),
                 new Bad("two objects", "{} @{}", "unexpected text after the closing '}' of the configuration"),
                 new Bad("duplicate top-level key", "{ \"limits\": {},\n  @\"limits\": {} }", "duplicate key 'limits'"),
+                new Bad("problem after non-ASCII text on the same line",
+                        "{ \"storage\": { \"root\": \"donn\u00e9es/\u65e5\u672c\", @\"owner\": \"ftp\" } }",
+                        "unknown key 'owner' in storage (known keys: root, mounts)"),
                 new Bad("duplicate nested key", "{ \"listeners\": [ { \"port\": 1 }, { \"port\": 2, @\"port\": 3 } ] }",
                         "duplicate key 'port'"));
     }
@@ -188,6 +192,16 @@ class ConfigErrorsTest {
         assertEquals(file + ": line " + lineOf(bad.marked(), mark) + ", column " + columnOf(bad.marked(), mark)
                 + ": " + bad.problem(), e.getMessage());
         assertOneLine(e.getMessage());
+    }
+
+    @Test
+    void textThatIsNotUtf8IsMalformedJsonWithAPosition() throws IOException {
+        byte[] latin1 = "{ \"storage\": { \"root\": \"caf\u00e9\" } }".getBytes(StandardCharsets.ISO_8859_1);
+        Path file = Files.write(dir.resolve("loomftp.json"), latin1);
+
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+
+        assertEquals(file + ": line 1, column 30: malformed JSON: Invalid UTF-8 middle byte 0x22", e.getMessage());
     }
 
     @Test
