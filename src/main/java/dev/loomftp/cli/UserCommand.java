@@ -120,11 +120,7 @@ final class UserCommand implements Command {
     }
 
     private int add(FileUserStore store, String name, Args args, Io io) throws UserStoreException, Failure {
-        try {
-            UserNames.check(name);
-        } catch (IllegalArgumentException e) {
-            throw new Failure(e.getMessage());
-        }
+        checkName(name);
         if (store.list().contains(name)) {
             throw new Failure("user '" + name + "' already exists");
         }
@@ -139,6 +135,7 @@ final class UserCommand implements Command {
     }
 
     private int passwd(FileUserStore store, String name, Args args, Io io) throws UserStoreException, Failure {
+        checkName(name);
         if (!store.list().contains(name)) {
             throw new Failure("user '" + name + "' not found");
         }
@@ -150,6 +147,15 @@ final class UserCommand implements Command {
         }
         io.out().println("changed the password of '" + name + "'");
         return ExitCode.OK;
+    }
+
+    /** Refuses an invalid name before it is printed: the message shows it with control characters made safe. */
+    private static void checkName(String name) throws Failure {
+        try {
+            UserNames.check(name);
+        } catch (IllegalArgumentException e) {
+            throw new Failure(e.getMessage());
+        }
     }
 
     private static int remove(FileUserStore store, String name, Io io) throws UserStoreException {

@@ -94,11 +94,14 @@ final class ConfigBinder {
 
     private static Passive passive(ConfigNode node) throws ConfigException {
         node.object("minPort", "maxPort", "advertisedAddress");
-        int minPort = node.get("minPort").integer(MIN_PASSIVE_PORT, Config.MAX_PORT);
+        ConfigNode minNode = node.get("minPort");
+        int minPort = minNode.integer(MIN_PASSIVE_PORT, Config.MAX_PORT);
         ConfigNode maxNode = node.get("maxPort");
         int maxPort = maxNode.integer(MIN_PASSIVE_PORT, Config.MAX_PORT);
         if (maxPort < minPort) {
-            throw maxNode.error("must be at least passive.minPort (" + minPort + "), not " + maxPort);
+            throw blameFirst(minNode, maxNode)
+                    ? minNode.error("must be at most passive.maxPort (" + maxPort + "), not " + minPort)
+                    : maxNode.error("must be at least passive.minPort (" + minPort + "), not " + maxPort);
         }
         ConfigNode advertised = node.get("advertisedAddress");
         return new Passive(minPort, maxPort, advertised.isNull() ? null : advertisedAddress(advertised));
@@ -183,11 +186,16 @@ final class ConfigBinder {
 
     private static Limits limits(ConfigNode node) throws ConfigException {
         node.object("maxSessions", "maxSessionsPerAddress", "maxLineLength", "maxLoginAttempts");
-        int maxSessions = node.get("maxSessions").integer(1, 100_000);
+        ConfigNode maxSessionsNode = node.get("maxSessions");
+        int maxSessions = maxSessionsNode.integer(1, 100_000);
         ConfigNode perAddressNode = node.get("maxSessionsPerAddress");
         int perAddress = perAddressNode.integer(1, 100_000);
         if (perAddress > maxSessions) {
-            throw perAddressNode.error("must be at most limits.maxSessions (" + maxSessions + "), not " + perAddress);
+            throw blameFirst(maxSessionsNode, perAddressNode)
+                    ? maxSessionsNode.error("must be at least limits.maxSessionsPerAddress (" + perAddress + "), not "
+                            + maxSessions)
+                    : perAddressNode.error("must be at most limits.maxSessions (" + maxSessions + "), not "
+                            + perAddress);
         }
         return new Limits(maxSessions, perAddress,
                 node.get("maxLineLength").integer(512, 1_048_576),
@@ -218,6 +226,14 @@ final class ConfigBinder {
         node.object("level", "file");
         ConfigNode file = node.get("file");
         return new Logging(choice(node.get("level"), Level.class), file.isNull() ? null : path(file));
+    }
+
+    /**
+     * Of two values that contradict each other, whether to report the first rather than the second: only when the
+     * first is in the operator's file and the second comes from the default, which the operator cannot edit.
+     */
+    private static boolean blameFirst(ConfigNode first, ConfigNode second) {
+        return first.isFromTop() && !second.isFromTop();
     }
 
     /** A file or folder name, taken from {@link #baseDir} when relative. */

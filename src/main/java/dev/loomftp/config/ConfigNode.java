@@ -35,6 +35,11 @@ final class ConfigNode {
         return name;
     }
 
+    /** Whether this value is written in the operator's file rather than taken from the default below it. */
+    boolean isFromTop() {
+        return document.isFromTop(pointer);
+    }
+
     /** An error about this value: "{@code <name> <problem>}", at the value's line and column. */
     ConfigException error(String problem) {
         return document.valueError(pointer, name + " " + problem);

@@ -10,10 +10,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A JSON configuration document that remembers where each key and value was written, so that a problem found
@@ -56,9 +61,13 @@ final class JsonDocument {
     static JsonDocument parse(String source, byte[] json) throws ConfigException {
         Map<JsonPointer, JsonLocation> keys = new HashMap<>();
         Map<JsonPointer, JsonLocation> values = new HashMap<>();
+        // Parsed as text when it is UTF-8, so that columns count characters rather than bytes; otherwise as
+        // bytes, so that Jackson reports where the encoding goes wrong.
+        Optional<String> text = utf8(json);
         try {
-            locate(source, json, keys, values);
-            ObjectNode root = (ObjectNode) MAPPER.readTree(json);
+            JsonParser parser = text.isPresent() ? MAPPER.createParser(text.get()) : MAPPER.createParser(json);
+            locate(source, parser, keys, values);
+            ObjectNode root = (ObjectNode) (text.isPresent() ? MAPPER.readTree(text.get()) : MAPPER.readTree(json));
             return new JsonDocument(root, List.of(new Layer(source, root, keys, values)));
         } catch (JsonProcessingException e) {
             throw new ConfigException(message(source, e.getLocation(), "malformed JSON: " + describe(e)), e);
@@ -79,6 +88,11 @@ final class JsonDocument {
     /** The merged tree. */
     ObjectNode root() {
         return root;
+    }
+
+    /** Whether the value at {@code at} is written in the last source laid over the others, the operator's file. */
+    boolean isFromTop(JsonPointer at) {
+        return layers.getLast().holds(at);
     }
 
     /** An error about the value at {@code at}, positioned where the value starts. */
@@ -108,12 +122,14 @@ final class JsonDocument {
      * silently accept: duplicate keys, a top level that is not an object, and text after the closing brace.
      */
     private static void locate(
-            String source, byte[] json, Map<JsonPointer, JsonLocation> keys, Map<JsonPointer, JsonLocation> values)
+            String source, JsonParser json, Map<JsonPointer, JsonLocation> keys, Map<JsonPointer, JsonLocation> values)
             throws IOException, ConfigException {
-        try (JsonParser parser = MAPPER.createParser(json)) {
+        try (JsonParser parser = json) {
             JsonToken token = parser.nextToken();
             if (token != JsonToken.START_OBJECT) {
-                throw new ConfigException(message(source, parser.currentTokenLocation(),
+                // At the end of the input there is no token, and its location has column 0.
+                JsonLocation location = token == null ? parser.currentLocation() : parser.currentTokenLocation();
+                throw new ConfigException(message(source, location,
                         "the configuration must be a JSON object ({ ... }), not " + describe(token)));
             }
             while (!parser.getParsingContext().inRoot()) {
@@ -132,6 +148,20 @@ final class JsonDocument {
                 throw new ConfigException(message(source, parser.currentTokenLocation(),
                         "unexpected text after the closing '}' of the configuration"));
             }
+        }
+    }
+
+    /** {@code json} decoded as UTF-8 without a byte order mark, or empty when it is not UTF-8. */
+    private static Optional<String> utf8(byte[] json) {
+        try {
+            String text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(json))
+                    .toString();
+            return Optional.of(text.startsWith("\uFEFF") ? text.substring(1) : text);
+        } catch (CharacterCodingException e) {
+            return Optional.empty();
         }
     }
 

@@ -111,7 +111,8 @@ public final class PlainTextImport {
         String name = line.name();
         Optional<String> invalid = UserNames.problem(name);
         if (invalid.isPresent()) {
-            return Optional.of("invalid name '" + UserNames.shown(name) + "': " + invalid.get());
+            // Not the name itself: on a line with a mistyped separator, such as "alice;secret", it holds the password.
+            return Optional.of("invalid name: " + invalid.get());
         }
         if (line.password().length == 0) {
             return Optional.of("empty password");

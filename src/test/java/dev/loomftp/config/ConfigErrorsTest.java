@@ -1,0 +1,249 @@
+package dev.loomftp.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every problem in a config file is one line: {@code <file>: line <n>, column <n>: <key> <problem>}. In the cases
+ * below, '@' marks where the problem is; it is removed before the file is written, and its position is the line
+ * and column the message must give.
+ */
+class ConfigErrorsTest {
+    private static final char MARK = '@';
+    private static final String TOP_KEYS =
+            "(known keys: listeners, passive, storage, users, limits, timeouts, logging)";
+    private static final String DURATION_RULE = "must be a whole number followed by ms, s, m or h, like \"30s\", not ";
+    private static final String ADDRESS_RULE =
+            "must be \"*\" or an IP address such as 127.0.0.1 or ::1 (host names are not looked up), not ";
+
+    @TempDir
+    Path dir;
+
+    /** A config file with a problem at {@link #MARK}, and the message expected after the position. */
+    record Bad(String title, String marked, String problem) {
+        @Override
+        public String toString() {
+            return title;
+        }
+    }
+
+    static Stream<Bad> unknownKeysAndTypes() {
+        return Stream.of(
+                new Bad("unknown top-level key", """
+                        {
+                          "listeners": [ { "port": 21 } ],
+                          @"port": 21
+                        }
+                        """, "unknown key 'port' at the top level " + TOP_KEYS),
+                new Bad("unknown nested key", """
+                        {
+                          "passive": {
+                            "minPort": 50000,
+                            @"maxport": 50999
+                          }
+                        }
+                        """, "unknown key 'maxport' in passive (known keys: minPort, maxPort, advertisedAddress)"),
+                new Bad("unknown key in a list element",
+                        mounts("[ { \"path\": \"/\", \"source\": \"u\", @\"mode\": \"rw\" } ]"),
+                        "unknown key 'mode' in storage.mounts[0] (known keys: path, source, access)"),
+                new Bad("unknown key with a line break in its name", "{ @\"bad\\nkey\": 1 }",
+                        "unknown key 'bad\\nkey' at the top level " + TOP_KEYS),
+                new Bad("port as a string", "{ \"listeners\": [ { \"port\": @\"21\" } ] }",
+                        "listeners[0].port must be a whole number, not \"21\""),
+                new Bad("port with a fraction", "{ \"listeners\": [ { \"port\": @21.5 } ] }",
+                        "listeners[0].port must be a whole number, not 21.5"),
+                new Bad("section as a list", "{\n  \"limits\": @[]\n}",
+                        "limits must be an object ({ ... }), not an array"),
+                new Bad("listeners as an object", "{ \"listeners\": @{} }",
+                        "listeners must be an array ([ ... ]), not an object"),
+                new Bad("listener as a number", "{ \"listeners\": [ @5 ] }",
+                        "listeners[0] must be an object ({ ... }), not 5"),
+                new Bad("path as a number", "{ \"users\": { \"file\": @42 } }", "users.file must be a string, not 42"),
+                new Bad("empty path", "{ \"storage\": { \"root\": @\"\" } }", "storage.root must not be empty"),
+                new Bad("listener without a port", "{ \"listeners\": [ @{ \"address\": \"::1\" } ] }",
+                        "missing key 'port' in listeners[0]"),
+                new Bad("no listener", "{ \"listeners\": @[] }", "listeners must hold at least one listener"));
+    }
+
+    static Stream<Bad> valuesOutOfRange() {
+        return Stream.of(
+                new Bad("port above 65535", "{ \"listeners\": [ { \"port\": @65536 } ] }",
+                        "listeners[0].port must be from 0 to 65535, not 65536"),
+                new Bad("negative port", "{ \"listeners\": [ { \"port\": @-1 } ] }",
+                        "listeners[0].port must be from 0 to 65535, not -1"),
+                new Bad("huge port", "{ \"listeners\": [ { \"port\": @99999999999999999999 } ] }",
+                        "listeners[0].port must be from 0 to 65535, not 99999999999999999999"),
+                new Bad("privileged passive port", "{ \"passive\": { \"minPort\": @1023 } }",
+                        "passive.minPort must be from 1024 to 65535, not 1023"),
+                new Bad("no sessions", "{ \"limits\": { \"maxSessions\": @0 } }",
+                        "limits.maxSessions must be from 1 to 100000, not 0"),
+                new Bad("short line limit", "{ \"limits\": { \"maxLineLength\": @511 } }",
+                        "limits.maxLineLength must be from 512 to 1048576, not 511"),
+                new Bad("too many login attempts", "{ \"limits\": { \"maxLoginAttempts\": @101 } }",
+                        "limits.maxLoginAttempts must be from 1 to 100, not 101"),
+                new Bad("maxPort below minPort", "{ \"passive\": { \"minPort\": 50000, \"maxPort\": @49999 } }",
+                        "passive.maxPort must be at least passive.minPort (50000), not 49999"),
+                new Bad("minPort above the default maxPort", "{ \"passive\": { \"minPort\": @60000 } }",
+                        "passive.minPort must be at most passive.maxPort (50999), not 60000"),
+                new Bad("more sessions per address than in all",
+                        "{ \"limits\": { \"maxSessions\": 10, \"maxSessionsPerAddress\": @11 } }",
+                        "limits.maxSessionsPerAddress must be at most limits.maxSessions (10), not 11"),
+                new Bad("maxSessions below the default per-address limit", "{ \"limits\": { \"maxSessions\": @10 } }",
+                        "limits.maxSessions must be at least limits.maxSessionsPerAddress (50), not 10"));
+    }
+
+    static Stream<Bad> badValues() {
+        return Stream.of(
+                new Bad("duration in words", "{ \"timeouts\": { \"controlIdle\": @\"5 minutes\" } }",
+                        "timeouts.controlIdle " + DURATION_RULE + "\"5 minutes\""),
+                new Bad("duration without a unit", "{ \"timeouts\": { \"dataSetup\": @\"30\" } }",
+                        "timeouts.dataSetup " + DURATION_RULE + "\"30\""),
+                new Bad("duration as a number", "{ \"timeouts\": { \"dataSetup\": @30 } }",
+                        "timeouts.dataSetup must be a string, not 30"),
+                new Bad("zero duration", "{ \"timeouts\": { \"dataSetup\": @\"0s\" } }",
+                        "timeouts.dataSetup must be more than 0 and at most 24h, not \"0s\""),
+                new Bad("duration over a day", "{ \"timeouts\": { \"dataStall\": @\"25h\" } }",
+                        "timeouts.dataStall must be more than 0 and at most 24h, not \"25h\""),
+                new Bad("host name", "{ \"listeners\": [ { \"address\": @\"localhost\", \"port\": 21 } ] }",
+                        "listeners[0].address " + ADDRESS_RULE + "\"localhost\""),
+                new Bad("short IPv4 form",
+                        "{ \"listeners\": [ { \"port\": 21 }, { \"address\": @\"127.1\", \"port\": 21 } ] }",
+                        "listeners[1].address " + ADDRESS_RULE + "\"127.1\""),
+                new Bad("IPv4 octet above 255", "{ \"listeners\": [ { \"address\": @\"256.0.0.1\", \"port\": 21 } ] }",
+                        "listeners[0].address " + ADDRESS_RULE + "\"256.0.0.1\""),
+                new Bad("bracketed IPv6", "{ \"listeners\": [ { \"address\": @\"[::1]\", \"port\": 21 } ] }",
+                        "listeners[0].address " + ADDRESS_RULE + "\"[::1]\""),
+                new Bad("IPv6 advertised address", "{ \"passive\": { \"advertisedAddress\": @\"::1\" } }",
+                        "passive.advertisedAddress must be null or an IPv4 address such as 203.0.113.7"
+                                + " (PASV replies carry IPv4 only), not \"::1\""),
+                new Bad("unknown access", mounts("[ { \"path\": \"/\", \"source\": \"u\", \"access\": @\"rw\" } ]"),
+                        "storage.mounts[0].access must be one of \"read-only\", \"read-write\", not \"rw\""),
+                new Bad("unknown log level", "{ \"logging\": { \"level\": @\"verbose\" } }",
+                        "logging.level must be one of \"trace\", \"debug\", \"info\", \"warn\", \"error\","
+                                + " not \"verbose\""));
+    }
+
+    static Stream<Bad> badMounts() {
+        return Stream.of(
+                new Bad("duplicate mount path", """
+                        { "storage": { "mounts": [
+                          { "path": "/", "source": "{user}" },
+                          { "path": "/Public", "source": "Public" },
+                          { "path": @"/Public", "source": "Shared" }
+                        ] } }
+                        """, "storage.mounts[2].path \"/Public\" is already the path of storage.mounts[1]"),
+                new Bad("no home mount", mounts("@[ { \"path\": \"/Public\", \"source\": \"P\" } ]"),
+                        "storage.mounts must hold a mount with path \"/\", the user's home folder"),
+                new Bad("nested mount path", mounts("[ { \"path\": @\"/a/b\", \"source\": \"x\" } ]"),
+                        "storage.mounts[0].path must be \"/\" or \"/\" followed by one folder name, like \"/Public\","
+                                + " not \"/a/b\""),
+                new Bad("mount source climbing out", mounts("[ { \"path\": \"/\", \"source\": @\"a/../..\" } ]"),
+                        "storage.mounts[0].source must not contain \"..\", not \"a/../..\""),
+                new Bad("absolute mount source", mounts("[ { \"path\": \"/\", \"source\": @\"/srv\" } ]"),
+                        "storage.mounts[0].source must be relative to storage.root, not \"/srv\""));
+    }
+
+    static Stream<Bad> malformedJson() {
+        return Stream.of(
+                new Bad("trailing comma", """
+                        {
+                          "limits": { "maxSessions": 10, @}
+                        }
+                        """,
+                        "malformed JSON: Unexpected character ('}'): was expecting double-quote to start field name"),
+                new Bad("truncated", "{ \"users\": { \"file\": \"x\"@",
+                        "malformed JSON: Unexpected end-of-input: expected close marker for Object"),
+                new Bad("comment", "{\n  @// no comments in JSON\n}",
+                        "malformed JSON: Unexpected character ('/'): maybe a (non-standard) comment?"
+                                + " (not recognized as one since Feature 'ALLOW_COMMENTS' not enabled for parser)"),
+                new Bad("empty file", "@", "the configuration must be a JSON object ({ ... }), not an empty file"),
+                new Bad("top level list", "@[]", "the configuration must be a JSON object ({ ... }), not an array"),
+                new Bad("top level string", "@\"port\"",
+                        "the configuration must be a JSON object ({ ... }), not a string"),
+                new Bad("two objects", "{} @{}", "unexpected text after the closing '}' of the configuration"),
+                new Bad("duplicate top-level key", "{ \"limits\": {},\n  @\"limits\": {} }", "duplicate key 'limits'"),
+                new Bad("problem after non-ASCII text on the same line",
+                        "{ \"storage\": { \"root\": \"donn\u00e9es/\u65e5\u672c\", @\"owner\": \"ftp\" } }",
+                        "unknown key 'owner' in storage (known keys: root, mounts)"),
+                new Bad("duplicate nested key", "{ \"listeners\": [ { \"port\": 1 }, { \"port\": 2, @\"port\": 3 } ] }",
+                        "duplicate key 'port'"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource({"unknownKeysAndTypes", "valuesOutOfRange", "badValues", "badMounts", "malformedJson"})
+    void reportsTheProblemInOneLineWithFileLineColumnAndKey(Bad bad) throws IOException {
+        int mark = bad.marked().indexOf(MARK);
+        Path file = Files.writeString(dir.resolve("loomftp.json"), bad.marked().replace(String.valueOf(MARK), ""));
+
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+
+        assertEquals(file + ": line " + lineOf(bad.marked(), mark) + ", column " + columnOf(bad.marked(), mark)
+                + ": " + bad.problem(), e.getMessage());
+        assertOneLine(e.getMessage());
+    }
+
+    @Test
+    void textThatIsNotUtf8IsMalformedJsonWithAPosition() throws IOException {
+        byte[] latin1 = "{ \"storage\": { \"root\": \"caf\u00e9\" } }".getBytes(StandardCharsets.ISO_8859_1);
+        Path file = Files.write(dir.resolve("loomftp.json"), latin1);
+
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+
+        assertEquals(file + ": line 1, column 30: malformed JSON: Invalid UTF-8 middle byte 0x22", e.getMessage());
+    }
+
+    @Test
+    void missingFileIsNamedWithoutAPosition() {
+        Path file = dir.resolve("missing.json");
+
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+
+        assertEquals(file + ": cannot read the file: no such file", e.getMessage());
+    }
+
+    @Test
+    void folderInsteadOfAFileIsReportedInOneLine() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir));
+
+        assertTrue(e.getMessage().startsWith(dir + ": cannot read the file: "), e.getMessage());
+        assertOneLine(e.getMessage());
+    }
+
+    @Test
+    void fileGivenAsARelativePathIsNamedAsGiven() {
+        Path relative = Path.of("no-such-folder-for-loomftp-tests", "loomftp.json");
+
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(relative));
+
+        assertTrue(e.getMessage().startsWith(relative + ": "), e.getMessage());
+    }
+
+    /** A config whose storage.mounts is {@code list}. */
+    private static String mounts(String list) {
+        return "{ \"storage\": { \"mounts\": " + list + " } }";
+    }
+
+    private static void assertOneLine(String message) {
+        assertFalse(message.contains("\n") || message.contains("\r"), () -> "not one line: " + message);
+    }
+
+    private static int lineOf(String text, int index) {
+        return (int) text.substring(0, index).chars().filter(c -> c == '\n').count() + 1;
+    }
+
+    private static int columnOf(String text, int index) {
+        return index - text.lastIndexOf('\n', index - 1);
+    }
+}

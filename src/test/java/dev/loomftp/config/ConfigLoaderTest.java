@@ -1,0 +1,177 @@
+package dev.loomftp.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.loomftp.config.Config.Access;
+import dev.loomftp.config.Config.Level;
+import dev.loomftp.config.Config.Limits;
+import dev.loomftp.config.Config.Listener;
+import dev.loomftp.config.Config.Mount;
+import dev.loomftp.config.Config.Passive;
+import dev.loomftp.config.Config.Timeouts;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    private static final List<Mount> DEFAULT_MOUNTS = List.of(
+            new Mount("/", "{user}", Access.READ_WRITE), new Mount("/Public", "Public", Access.READ_WRITE));
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsListenOnPort5550OnEveryInterface() throws ConfigException {
+        assertEquals(List.of(new Listener("*", 5550)), ConfigLoader.defaults().listeners());
+    }
+
+    @Test
+    void defaultsResolvePathsAgainstTheWorkingDirectory() throws ConfigException {
+        Config config = ConfigLoader.defaults();
+        Path cwd = Path.of("").toAbsolutePath();
+
+        assertEquals(cwd.resolve("ftp-data"), config.storage().root());
+        assertEquals(cwd.resolve("loomftp-users.txt"), config.users().file());
+    }
+
+    @Test
+    void defaultsHaveTheDocumentedValues() throws ConfigException {
+        Config config = ConfigLoader.defaults();
+
+        assertEquals(new Passive(50000, 50999, null), config.passive());
+        assertEquals(DEFAULT_MOUNTS, config.storage().mounts());
+        assertEquals(new Limits(500, 50, 4096, 3), config.limits());
+        assertEquals(new Timeouts(Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofSeconds(60)),
+                config.timeouts());
+        assertEquals(Level.INFO, config.logging().level());
+        assertNull(config.logging().file());
+    }
+
+    @Test
+    void documentedExampleLoadsWithPathsFromItsFolder() throws ConfigException {
+        Path example = Path.of("conf/loomftp.json");
+        Path conf = example.toAbsolutePath().getParent();
+
+        Config config = ConfigLoader.load(example);
+
+        assertEquals(List.of(new Listener("*", 5550)), config.listeners());
+        assertEquals(conf.resolve("ftp-data"), config.storage().root());
+        assertEquals(conf.resolve("loomftp-users.txt"), config.users().file());
+        assertEquals(conf.resolve("logs/loomftp.log"), config.logging().file());
+        assertEquals(ConfigLoader.defaults().timeouts(), config.timeouts());
+    }
+
+    @Test
+    void emptyObjectKeepsEveryDefaultButTakesPathsFromTheFilesFolder() throws Exception {
+        Config config = ConfigLoader.load(write("{}"));
+        Config defaults = ConfigLoader.defaults();
+
+        assertEquals(defaults.listeners(), config.listeners());
+        assertEquals(defaults.passive(), config.passive());
+        assertEquals(defaults.limits(), config.limits());
+        assertEquals(defaults.storage().mounts(), config.storage().mounts());
+        assertEquals(dir.resolve("ftp-data"), config.storage().root());
+        assertEquals(dir.resolve("loomftp-users.txt"), config.users().file());
+    }
+
+    @Test
+    void partialSectionKeepsTheDefaultsOfItsOtherKeys() throws Exception {
+        Config config = ConfigLoader.load(write("""
+                { "passive": { "maxPort": 50100 }, "timeouts": { "dataStall": "2m" } }
+                """));
+
+        assertEquals(new Passive(50000, 50100, null), config.passive());
+        assertEquals(new Timeouts(Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofMinutes(2)),
+                config.timeouts());
+    }
+
+    @Test
+    void listInTheFileReplacesTheDefaultListWhole() throws Exception {
+        Config config = ConfigLoader.load(write("""
+                {
+                  "listeners": [ { "address": "127.0.0.1", "port": 2121 }, { "address": "::1", "port": 0 },
+                                 { "port": 21 } ],
+                  "storage": { "mounts": [ { "path": "/", "source": "homes/{user}", "access": "read-only" } ] }
+                }
+                """));
+
+        assertEquals(List.of(new Listener("127.0.0.1", 2121), new Listener("::1", 0), new Listener("*", 21)),
+                config.listeners());
+        assertEquals(List.of(new Mount("/", "homes/{user}", Access.READ_ONLY)), config.storage().mounts());
+    }
+
+    @Test
+    void mountAccessDefaultsToReadWrite() throws Exception {
+        Config config = ConfigLoader.load(write("""
+                { "storage": { "mounts": [ { "path": "/", "source": "{user}" } ] } }
+                """));
+
+        assertEquals(Access.READ_WRITE, config.storage().mounts().getFirst().access());
+    }
+
+    @Test
+    void relativePathsResolveAgainstTheConfigFilesFolder() throws Exception {
+        Path nested = Files.createDirectories(dir.resolve("etc/loomftp"));
+        Path file = write(nested.resolve("loomftp.json"), """
+                {
+                  "storage": { "root": "../data" },
+                  "users": { "file": "./users.txt" },
+                  "logging": { "level": "DEBUG", "file": "logs/ftp.log" }
+                }
+                """);
+
+        Config config = ConfigLoader.load(file);
+
+        assertEquals(dir.resolve("etc/data"), config.storage().root());
+        assertEquals(nested.resolve("users.txt"), config.users().file());
+        assertEquals(nested.resolve("logs/ftp.log"), config.logging().file());
+        assertEquals(Level.DEBUG, config.logging().level());
+    }
+
+    @Test
+    void absolutePathsAreKeptAsTheyAre() throws Exception {
+        Path root = dir.resolve("elsewhere/data");
+
+        Config config = ConfigLoader.load(write("{ \"storage\": { \"root\": \"" + root + "\" } }"));
+
+        assertEquals(root, config.storage().root());
+    }
+
+    @Test
+    void acceptsEveryDurationUnitUpToADay() throws Exception {
+        Config config = ConfigLoader.load(write("""
+                { "timeouts": { "controlIdle": "24h", "dataSetup": "1500ms", "dataStall": "86400s" } }
+                """));
+
+        assertEquals(new Timeouts(Duration.ofHours(24), Duration.ofMillis(1500), Duration.ofDays(1)),
+                config.timeouts());
+    }
+
+    @Test
+    void advertisedAddressMayBeAnIpv4Address() throws Exception {
+        Config config = ConfigLoader.load(write("{ \"passive\": { \"advertisedAddress\": \"203.0.113.7\" } }"));
+
+        assertEquals("203.0.113.7", config.passive().advertisedAddress());
+    }
+
+    @Test
+    void fileWithAByteOrderMarkLoads() throws Exception {
+        Path file = dir.resolve("bom.json");
+        Files.writeString(file, "\uFEFF{ \"limits\": { \"maxLoginAttempts\": 5 } }");
+
+        assertEquals(5, ConfigLoader.load(file).limits().maxLoginAttempts());
+    }
+
+    private Path write(String json) throws IOException {
+        return write(dir.resolve("loomftp.json"), json);
+    }
+
+    private static Path write(Path file, String json) throws IOException {
+        return Files.writeString(file, json);
+    }
+}
