@@ -1,7 +1,16 @@
 #!/bin/sh
 # loomftp launcher: runs the image's own Java runtime, never one from PATH or JAVA_HOME.
-case "$0" in
-  */*) bin="${0%/*}" ;;
+# It follows symbolic links to itself, so a link in /usr/local/bin works.
+self=$0
+while [ -h "$self" ]; do
+  link=$(readlink "$self")
+  case "$link" in
+    /*) self=$link ;;
+    *) self=${self%/*}/$link ;;
+  esac
+done
+case "$self" in
+  */*) bin=${self%/*} ;;
   *) bin=. ;;
 esac
 cds=

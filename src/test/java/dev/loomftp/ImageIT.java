@@ -1,0 +1,148 @@
+package dev.loomftp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.commons.net.ftp.FTP;
+import org.apache.commons.net.ftp.FTPClient;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The runtime image as users run it: {@code bin/loomftp} with no JDK to lean on (no JAVA_HOME,
+ * nothing on PATH), a user added with {@code loomftp user}, then {@code loomftp serve} on a
+ * temporary configuration, a real client, and a clean stop on SIGTERM.
+ */
+class ImageIT {
+    private static final Pattern LISTENING = Pattern.compile("Listening on ftp://127\\.0\\.0\\.1:(\\d+)/");
+
+    @TempDir
+    Path folder;
+
+    private Path launcher;
+    private Path config;
+
+    @BeforeEach
+    void writeConfig() throws IOException {
+        launcher = Path.of(System.getProperty("loomftp.image", "target/image")).resolve("bin/loomftp").toAbsolutePath();
+        assertTrue(Files.isExecutable(launcher), "build the image first: " + launcher);
+        config = folder.resolve("loomftp.json");
+        Files.writeString(config, """
+                {
+                  "listeners": [ { "address": "127.0.0.1", "port": 0 } ],
+                  "passive": { "minPort": 43000, "maxPort": 43999 },
+                  "storage": { "root": "data" },
+                  "users": { "file": "users.txt" },
+                  "logging": { "level": "info", "file": "logs/loomftp.log" }
+                }
+                """);
+    }
+
+    @Test
+    void versionAndUsageWorkWithoutAJdk() throws IOException, InterruptedException {
+        Run version = run(List.of("--version"), "");
+        assertEquals(0, version.exitCode());
+        assertTrue(version.out().startsWith("loomftp "), version.out());
+        Run unknown = run(List.of("frobnicate"), "");
+        assertEquals(2, unknown.exitCode());
+        assertTrue(unknown.err().contains("unknown command"), unknown.err());
+        Run badConfig = run(List.of("serve", "--config", folder.resolve("missing.json").toString()), "");
+        assertEquals(3, badConfig.exitCode());
+        assertEquals(1, badConfig.err().lines().count(), badConfig.err());
+    }
+
+    @Test
+    void serveTransfersFilesForAUserAddedWithTheCli() throws IOException, InterruptedException {
+        Run added = run(List.of("user", "add", "alice", "--password-stdin", "--config", config.toString()),
+                "image-test-password\n");
+        assertEquals(0, added.exitCode(), added.err());
+        String usersFile = Files.readString(folder.resolve("users.txt"));
+        assertTrue(usersFile.contains("alice:$pbkdf2-sha256$"), "the password is stored hashed");
+        assertTrue(!usersFile.contains("image-test-password"));
+
+        Process server = start(List.of("serve", "--config", config.toString()));
+        try {
+            int port = awaitPort(server);
+            byte[] content = new byte[3 * 1024 * 1024 + 17];
+            new Random(5).nextBytes(content);
+            FTPClient client = new FTPClient();
+            client.setDefaultTimeout(20_000);
+            client.connect("127.0.0.1", port);
+            assertTrue(client.login("alice", "image-test-password"), client.getReplyString());
+            client.setFileType(FTP.BINARY_FILE_TYPE);
+            client.enterLocalPassiveMode();
+            assertTrue(client.storeFile("upload.bin", new ByteArrayInputStream(content)), client.getReplyString());
+            ByteArrayOutputStream downloaded = new ByteArrayOutputStream();
+            assertTrue(client.retrieveFile("upload.bin", downloaded), client.getReplyString());
+            assertArrayEquals(content, downloaded.toByteArray());
+            assertArrayEquals(content, Files.readAllBytes(folder.resolve("data/alice/upload.bin")));
+            assertTrue(Files.isDirectory(folder.resolve("data/Public")));
+            client.logout();
+            client.disconnect();
+        } finally {
+            server.destroy();
+            assertTrue(server.waitFor(20, TimeUnit.SECONDS), "the server stops on SIGTERM");
+        }
+        String log = Files.readString(folder.resolve("logs/loomftp.log"));
+        assertTrue(log.contains("transfer user=alice STOR /upload.bin bytes=" + (3 * 1024 * 1024 + 17)), log);
+        assertTrue(log.contains("server stopped"), log);
+        assertTrue(!log.contains("image-test-password"), "no password in the log");
+        assertTrue(!log.contains(folder.toString()), "no real path in the log");
+    }
+
+    private record Run(int exitCode, String out, String err) {}
+
+    private Run run(List<String> args, String input) throws IOException, InterruptedException {
+        Process process = start(args);
+        process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().close();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        return new Run(process.exitValue(), out, err);
+    }
+
+    /** Starts the launcher with an environment that holds no Java at all. */
+    private Process start(List<String> args) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder();
+        builder.command().add(launcher.toString());
+        builder.command().addAll(args);
+        builder.directory(folder.toFile());
+        Map<String, String> environment = builder.environment();
+        environment.clear();
+        environment.put("PATH", folder.resolve("no-bin").toString());
+        environment.put("HOME", folder.toString());
+        return builder.start();
+    }
+
+    /** Reads the server's greeting until it names its port. */
+    private static int awaitPort(Process server) throws IOException {
+        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        StringBuilder seen = new StringBuilder();
+        for (String line; (line = out.readLine()) != null; ) {
+            seen.append(line).append('\n');
+            Matcher matcher = LISTENING.matcher(line);
+            if (matcher.find()) {
+                Thread.ofVirtual().start(() -> out.lines().forEach(ignored -> { }));
+                return Integer.parseInt(matcher.group(1));
+            }
+        }
+        throw new IOException("the server ended before it listened:\n" + seen);
+    }
+}
