@@ -35,7 +35,7 @@ public final class DataAddress {
         for (int i = 0; i < 4; i++) {
             address[i] = (byte) octet(parts[i]);
         }
-        int port = octet(parts[4]) << 8 | octet(parts[5]);
+        int port = nonZero(octet(parts[4]) << 8 | octet(parts[5]));
         return new InetSocketAddress(numeric(address), port);
     }
 
@@ -144,7 +144,10 @@ public final class DataAddress {
     }
 
     private static int port(String text) {
-        int port = number(text, 65535);
+        return nonZero(number(text, 65535));
+    }
+
+    private static int nonZero(int port) {
         if (port == 0) {
             throw new IllegalArgumentException("port 0 is not a valid data port");
         }
@@ -155,12 +158,12 @@ public final class DataAddress {
         return number(text, 255);
     }
 
+    /** A decimal number of ASCII digits only: no spaces, signs or other scripts' digits. */
     private static int number(String text, int max) {
-        String digits = text.strip();
-        if (digits.isEmpty() || digits.length() > 5 || !digits.chars().allMatch(Character::isDigit)) {
+        if (text.isEmpty() || text.length() > 5 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw new IllegalArgumentException("not a number: " + text);
         }
-        int value = Integer.parseInt(digits);
+        int value = Integer.parseInt(text);
         if (value > max) {
             throw new IllegalArgumentException(value + " is over " + max);
         }

@@ -23,6 +23,7 @@ public final class LineReader {
     private static final int DONT = 254;
 
     private final InputStream in;
+    private final int maxLength;
     private final byte[] line;
     private final byte[] chunk = new byte[8192];
     private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
@@ -39,7 +40,8 @@ public final class LineReader {
      */
     public LineReader(InputStream in, int maxLength) {
         this.in = in;
-        this.line = new byte[maxLength];
+        this.maxLength = maxLength;
+        this.line = new byte[maxLength + 1]; // room for the CR of the line end
     }
 
     /** Blocks until a line, an over-long line or the end of input is read. */
@@ -68,9 +70,9 @@ public final class LineReader {
             if (skippingRest) {
                 continue;
             }
-            if (length == line.length) {
+            if (length > maxLength || length == maxLength && b != '\r') {
                 skippingRest = true;
-                return new ControlLine.TooLong(line.length);
+                return new ControlLine.TooLong(maxLength);
             }
             line[length++] = (byte) b;
         }
@@ -92,7 +94,7 @@ public final class LineReader {
             int previous = 0;
             int b;
             while ((b = next()) >= 0 && !(previous == IAC && b == SE)) {
-                previous = b;
+                previous = previous == IAC && b == IAC ? 0 : b; // IAC IAC is a data byte
             }
         }
         return -1;

@@ -5,6 +5,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -78,7 +79,15 @@ public final class LocalStorage implements Storage {
         for (String segment : path.segments()) {
             lexical = lexical.resolve(segment);
         }
-        Path real = lexical.toRealPath();
+        Path real;
+        try {
+            real = lexical.toRealPath();
+        } catch (NoSuchFileException | AccessDeniedException e) {
+            throw e;
+        } catch (FileSystemException e) {
+            // A file used as a folder, or a loop of links: there is no such entry either.
+            throw new NoSuchFileException(path.toString(), null, e.getReason());
+        }
         if (!real.startsWith(root)) {
             throw new AccessDeniedException(path.toString());
         }
