@@ -21,6 +21,8 @@ final class FileErrors {
             case AccessDeniedException e -> session.reply(550, "Permission denied.");
             case NotDirectoryException e -> session.reply(550, "Not a folder.");
             case FileSystemException e when isNoSpace(e) -> session.reply(452, "Insufficient storage space.");
+            case FileSystemException e when "Not a directory".equals(e.getReason()) ->
+                    session.reply(550, "Not a folder.");
             default -> {
                 Logger.warn("session {}: storage error on {}: {}", session.id(), path, reason(error));
                 session.reply(451, "Local error; the action was not taken.");

@@ -164,8 +164,7 @@ final class TransferCommands {
         ListFormat format = new ListFormat(Instant.now(), ZoneOffset.UTC);
         String verb = longForm ? "LIST" : "NLST";
         if (!entry.get().isDirectory()) {
-            boolean writable = session.files().isWritable(path.parent());
-            String line = longForm ? format.line(entry.get(), writable) : entry.get().name();
+            String line = longForm ? format.line(entry.get(), session.files().isWritable(path)) : entry.get().name();
             transfer(session, verb, path, "Opening ASCII mode data connection for the listing.",
                     data -> writeLines(data, List.of(line)));
             return;
@@ -177,11 +176,11 @@ final class TransferCommands {
             FileErrors.reply(session, e, path);
             return;
         }
-        boolean writable = session.files().isWritable(path);
         try (entries) {
             Iterable<String> lines = () -> StreamSupport.stream(entries.spliterator(), false)
                     .filter(child -> parsed.all() || !child.name().startsWith("."))
-                    .map(child -> longForm ? format.line(child, writable) : child.name())
+                    .map(child -> longForm ? format.line(child, session.files().isWritable(path.child(child.name())))
+                            : child.name())
                     .iterator();
             transfer(session, verb, path, "Opening ASCII mode data connection for the listing.",
                     data -> writeLines(data, lines));

@@ -54,6 +54,11 @@ final class TestServer implements AutoCloseable {
     }
 
     static TestServer start(Path folder, Config.Timeouts timeouts, Config.Limits limits) throws IOException {
+        return start(folder, timeouts, limits, Config.Access.READ_WRITE);
+    }
+
+    static TestServer start(Path folder, Config.Timeouts timeouts, Config.Limits limits, Config.Access publicAccess)
+            throws IOException {
         Path root = folder.resolve("data");
         Path usersFile = folder.resolve("users.txt");
         Config config = new Config(
@@ -61,7 +66,7 @@ final class TestServer implements AutoCloseable {
                 new Config.Passive(42000, 42999, null),
                 new Config.Storage(root, List.of(
                         new Config.Mount("/", "{user}", Config.Access.READ_WRITE),
-                        new Config.Mount("/Public", "Public", Config.Access.READ_WRITE))),
+                        new Config.Mount("/Public", "Public", publicAccess))),
                 new Config.Users(usersFile),
                 limits,
                 timeouts,

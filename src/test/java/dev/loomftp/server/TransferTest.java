@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.loomftp.config.Config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -149,6 +150,36 @@ class TransferTest {
         java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
         assertTrue(bob.retrieveFile("hello.txt", received));
         assertArrayEquals(content, received.toByteArray());
+    }
+
+    @Test
+    void aReadOnlyMountRefusesUploadsAndShowsNoWriteBits() throws IOException {
+        server.close();
+        server = TestServer.start(folder.resolve("read-only"), new Config.Timeouts(TestServer.DEFAULT_IDLE,
+                TestServer.DEFAULT_SETUP, TestServer.DEFAULT_STALL), TestServer.limits(5), Config.Access.READ_ONLY)
+                .withUser("alice", PASSWORD);
+        Files.write(server.folder("Public").resolve("notice.txt"), new byte[] {1});
+        FTPClient client = server.login("alice", PASSWORD);
+
+        FTPFile publicFolder = Arrays.stream(client.listFiles()).filter(f -> f.getName().equals("Public"))
+                .findFirst().orElseThrow();
+        assertFalse(publicFolder.hasPermission(FTPFile.USER_ACCESS, FTPFile.WRITE_PERMISSION));
+        assertFalse(client.listFiles("/Public")[0].hasPermission(FTPFile.USER_ACCESS, FTPFile.WRITE_PERMISSION));
+        assertFalse(client.storeFile("/Public/new.txt", new java.io.ByteArrayInputStream(new byte[] {2})));
+        assertEquals(550, client.getReplyCode());
+        assertFalse(client.storeFile("/Public/notice.txt", new java.io.ByteArrayInputStream(new byte[] {2})));
+        assertArrayEquals(new byte[] {1}, Files.readAllBytes(server.folder("Public").resolve("notice.txt")));
+        assertTrue(client.storeFile("/mine.txt", new java.io.ByteArrayInputStream(new byte[] {3})), "home stays writable");
+    }
+
+    @Test
+    void aFileUsedAsAFolderIs550() throws IOException {
+        Files.write(server.folder("alice").resolve("plain.txt"), new byte[] {1});
+        FTPClient client = server.login("alice", PASSWORD);
+        assertFalse(client.storeFile("plain.txt/inner.txt", new java.io.ByteArrayInputStream(new byte[] {2})));
+        assertEquals(550, client.getReplyCode());
+        assertFalse(client.changeWorkingDirectory("plain.txt"));
+        assertEquals(550, client.getReplyCode());
     }
 
     @Test
