@@ -84,8 +84,11 @@ public final class BuildImage {
     private static void run(String tool, List<String> args) {
         ToolProvider provider = ToolProvider.findFirst(tool)
                 .orElseThrow(() -> new IllegalStateException(tool + " is not in this JDK"));
-        int exit = provider.run(System.out, System.err, args.toArray(String[]::new));
+        var output = new java.io.ByteArrayOutputStream();
+        var printer = new java.io.PrintStream(output, true, java.nio.charset.StandardCharsets.UTF_8);
+        int exit = provider.run(printer, printer, args.toArray(String[]::new));
         if (exit != 0) {
+            System.err.print(output.toString(java.nio.charset.StandardCharsets.UTF_8));
             throw new IllegalStateException(tool + " failed with exit code " + exit);
         }
     }

@@ -17,4 +17,4 @@ cds=
 if [ -f "$bin/../lib/loomftp.jsa" ]; then
   cds="-XX:SharedArchiveFile=$bin/../lib/loomftp.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
 fi
-exec "$bin/java" $cds $LOOMFTP_JAVA_OPTS -m @MODULE@/@MAIN_CLASS@ "$@"
+exec "$bin/java" $cds $LOOMFTP_JAVA_OPTS "-Dloomftp.command=$0" -m @MODULE@/@MAIN_CLASS@ "$@"

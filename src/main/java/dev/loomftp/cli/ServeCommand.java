@@ -113,7 +113,7 @@ final class ServeCommand implements Command {
         if (users.names().isEmpty()) {
             String flag = configFile.map(file -> " --config " + file).orElse("");
             io.out().println("No users yet, so nobody can log in. Add one with:");
-            io.out().println("  loomftp user add NAME" + flag);
+            io.out().println("  " + System.getProperty("loomftp.command", "loomftp") + " user add NAME" + flag);
             io.out().println("The server sees new users at once; there is no need to restart it.");
         }
         io.out().println("Press Ctrl-C to stop.");
