@@ -20,10 +20,7 @@ import java.util.stream.Collectors;
  */
 final class CommandTable {
     /** Commands of RFC 959 and its extensions that this server knows but does not implement yet. */
-    private static final List<String> NOT_IMPLEMENTED = List.of(
-            "ABOR", "ACCT", "ALLO", "APPE", "DELE", "MKD", "RMD", "RNFR", "RNTO", "REST", "STOU", "STAT",
-            "SITE", "SMNT", "REIN", "MDTM", "MLSD", "MLST", "MFMT", "XMKD", "XRMD", "XPWD", "XCWD", "XCUP",
-            "AUTH", "PBSZ", "PROT", "CCC", "HASH");
+    private static final List<String> NOT_IMPLEMENTED = List.of("SMNT", "AUTH", "PBSZ", "PROT", "CCC");
 
     private static final Map<String, CommandSpec> COMMANDS = build();
 
@@ -68,9 +65,15 @@ final class CommandTable {
                         InfoCommands::opts),
                 row("HELP", "HELP [command]", "lists the commands, or shows one", ANYONE, OPTIONAL,
                         InfoCommands::help),
+                row("REIN", "REIN", "ends the login; the connection stays open", ANYONE, NONE, LoginCommands::rein),
+                row("ACCT", "ACCT account", "not needed: there are no accounts", LOGGED_IN, REQUIRED,
+                        InfoCommands::acct),
                 row("PWD", "PWD", "shows the current folder", LOGGED_IN, NONE, NavigationCommands::pwd),
+                row("XPWD", "XPWD", "as PWD (RFC 775)", LOGGED_IN, NONE, NavigationCommands::pwd),
                 row("CWD", "CWD folder", "changes the current folder", LOGGED_IN, REQUIRED, NavigationCommands::cwd),
+                row("XCWD", "XCWD folder", "as CWD (RFC 775)", LOGGED_IN, REQUIRED, NavigationCommands::cwd),
                 row("CDUP", "CDUP", "goes to the parent folder", LOGGED_IN, NONE, NavigationCommands::cdup),
+                row("XCUP", "XCUP", "as CDUP (RFC 775)", LOGGED_IN, NONE, NavigationCommands::cdup),
                 row("TYPE", "TYPE A|I", "sets the transfer type: A text, I binary", LOGGED_IN, REQUIRED,
                         ParameterCommands::type),
                 row("MODE", "MODE S", "sets the transfer mode (stream only)", LOGGED_IN, REQUIRED,
@@ -85,14 +88,42 @@ final class CommandTable {
                 row("EPRT", "EPRT |protocol|address|port|", "connects to the client for data (RFC 2428)",
                         LOGGED_IN, REQUIRED, ParameterCommands::eprt),
                 row("LIST", "LIST [-a] [path]", "lists a folder in ls -l form", LOGGED_IN, OPTIONAL,
-                        TransferCommands::list),
+                        ListingCommands::list),
                 row("NLST", "NLST [-a] [path]", "lists the names in a folder", LOGGED_IN, OPTIONAL,
-                        TransferCommands::nlst),
+                        ListingCommands::nlst),
+                row("MLSD", "MLSD [folder]", "lists a folder with facts (RFC 3659)", LOGGED_IN, OPTIONAL,
+                        ListingCommands::mlsd),
+                row("MLST", "MLST [path]", "shows the facts of one entry (RFC 3659)", LOGGED_IN, OPTIONAL,
+                        ListingCommands::mlst),
+                row("STAT", "STAT [path]", "shows the session's status, or a listing on this connection",
+                        LOGGED_IN, OPTIONAL, ListingCommands::stat),
                 row("RETR", "RETR file", "downloads a file", LOGGED_IN, REQUIRED, TransferCommands::retr),
                 row("STOR", "STOR file", "uploads a file, replacing any of that name", LOGGED_IN, REQUIRED,
                         TransferCommands::stor),
+                row("APPE", "APPE file", "uploads to the end of a file", LOGGED_IN, REQUIRED, TransferCommands::appe),
+                row("STOU", "STOU [name]", "uploads under a name not yet taken", LOGGED_IN, OPTIONAL,
+                        TransferCommands::stou),
+                row("REST", "REST offset", "starts the next RETR or STOR at a byte offset (RFC 3659)", LOGGED_IN,
+                        REQUIRED, TransferCommands::rest),
+                row("ABOR", "ABOR", "aborts the transfer in progress", LOGGED_IN, NONE, TransferCommands::abor),
+                row("ALLO", "ALLO size", "not needed: storage is not reserved", LOGGED_IN, REQUIRED,
+                        InfoCommands::allo),
                 row("SIZE", "SIZE file", "shows a file's size in the current type (RFC 3659)", LOGGED_IN, REQUIRED,
-                        TransferCommands::size));
+                        TransferCommands::size),
+                row("MDTM", "MDTM file", "shows a file's modification time, UTC (RFC 3659)", LOGGED_IN, REQUIRED,
+                        FileCommands::mdtm),
+                row("MFMT", "MFMT YYYYMMDDHHMMSS file", "sets a file's modification time, UTC", LOGGED_IN,
+                        REQUIRED, FileCommands::mfmt),
+                row("DELE", "DELE file", "deletes a file", LOGGED_IN, REQUIRED, FileCommands::dele),
+                row("MKD", "MKD folder", "makes a folder", LOGGED_IN, REQUIRED, FileCommands::mkd),
+                row("XMKD", "XMKD folder", "as MKD (RFC 775)", LOGGED_IN, REQUIRED, FileCommands::mkd),
+                row("RMD", "RMD folder", "removes an empty folder", LOGGED_IN, REQUIRED, FileCommands::rmd),
+                row("XRMD", "XRMD folder", "as RMD (RFC 775)", LOGGED_IN, REQUIRED, FileCommands::rmd),
+                row("RNFR", "RNFR path", "names what to rename; RNTO follows", LOGGED_IN, REQUIRED,
+                        FileCommands::rnfr),
+                row("RNTO", "RNTO path", "renames what RNFR named", LOGGED_IN, REQUIRED, FileCommands::rnto),
+                row("SITE", "SITE HELP|CHMOD mode path", "site commands: SITE HELP lists them", LOGGED_IN,
+                        REQUIRED, FileCommands::site));
         rows.forEach(spec -> table.put(spec.name(), spec));
         for (String name : NOT_IMPLEMENTED) {
             table.put(name, new CommandSpec(name, name, "not implemented", ANYONE, OPTIONAL, null));

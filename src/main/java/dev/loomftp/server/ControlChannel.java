@@ -10,25 +10,37 @@ import java.net.InetSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 
 /**
  * A session's control connection. Lines are read by {@link #pump()}, which runs as a subtask of
- * the session's scope and hands each line over through a small queue; the session takes them with
- * {@link #next(Duration)}, under its idle deadline. Reading apart from the session keeps the idle
- * timeout from closing the socket before the 421 reply is sent, and lets the session see commands
- * while it does something else.
+ * the session's scope and hands each line over through a queue; the session takes them with
+ * {@link #next(Duration)}, under its idle deadline, or, while a transfer runs, with
+ * {@link #nextUrgent}, which also wakes when the transfer ends. Reading apart from the session
+ * keeps the idle timeout from closing the socket before the 421 reply is sent, and lets the
+ * session answer ABOR and STAT in the middle of a transfer.
+ *
+ * <p>At most {@value #READ_AHEAD} lines are read ahead of the session (counting those held back
+ * during a transfer); a client that pipelines more waits in TCP.
  */
 final class ControlChannel implements AutoCloseable {
-    /** Lines read ahead of the session; a client that pipelines more waits in TCP. */
     private static final int READ_AHEAD = 16;
+    /** Put in the queue by {@link #wake()}; never seen by callers. */
+    private static final Object WAKE = new Object();
 
     private final SocketChannel socket;
     private final LineReader reader;
     private final OutputStream out;
-    private final BlockingQueue<ControlLine> lines = new ArrayBlockingQueue<>(READ_AHEAD);
+    private final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+    private final Semaphore room = new Semaphore(READ_AHEAD);
+    private final Deque<ControlLine> heldBack = new ArrayDeque<>();
     private volatile boolean closed;
 
     ControlChannel(SocketChannel socket, int maxLineLength) {
@@ -37,34 +49,74 @@ final class ControlChannel implements AutoCloseable {
         this.out = new BufferedOutputStream(Channels.newOutputStream(socket), 4096);
     }
 
-    /**
-     * Reads lines until the connection ends or is closed. Runs in its own subtask. After
-     * {@link #close()} it hands over at most one more line, which the emptied queue has room for,
-     * so it never stays blocked on a queue that nobody takes from.
-     */
+    /** Reads lines until the connection ends or is closed. Runs in its own subtask. */
     Void pump() throws InterruptedException {
         ControlLine line;
         do {
+            room.acquire();
+            if (closed) {
+                return null;
+            }
             try {
                 line = reader.read();
             } catch (IOException e) {
                 line = new ControlLine.End();
             }
-            lines.put(line);
-        } while (!closed && !(line instanceof ControlLine.End));
+            events.add(line);
+        } while (!(line instanceof ControlLine.End));
         return null;
     }
 
     /**
-     * Waits for the next line.
+     * Waits for the next line: first any held back during a transfer, then new ones.
      *
      * @throws TimeoutException when none came within {@code idle}
      */
     ControlLine next(Duration idle) throws TimeoutException, InterruptedException {
-        try {
-            return Deadline.within(idle, lines::take);
-        } catch (IOException e) {
-            throw new IllegalStateException("taking from a queue cannot fail with I/O", e);
+        ControlLine line = heldBack.poll();
+        if (line == null) {
+            try {
+                line = Deadline.within(idle, this::takeLine);
+            } catch (IOException e) {
+                throw new IllegalStateException("taking from a queue cannot fail with I/O", e);
+            }
+        }
+        room.release();
+        return line;
+    }
+
+    /**
+     * During a transfer: waits for a line that {@code urgent} accepts, holding back the others
+     * for {@link #next} in their order, or for {@link #wake()}.
+     *
+     * @return the urgent line, or empty when woken
+     */
+    Optional<ControlLine> nextUrgent(Predicate<ControlLine> urgent) throws InterruptedException {
+        while (true) {
+            Object event = events.take();
+            if (event == WAKE) {
+                return Optional.empty();
+            }
+            ControlLine line = (ControlLine) event;
+            if (urgent.test(line)) {
+                room.release();
+                return Optional.of(line);
+            }
+            heldBack.add(line);
+        }
+    }
+
+    /** Wakes {@link #nextUrgent}, as a transfer does when it ends. Never blocks. */
+    void wake() {
+        events.add(WAKE);
+    }
+
+    private ControlLine takeLine() throws InterruptedException {
+        while (true) {
+            Object event = events.take();
+            if (event != WAKE) {
+                return (ControlLine) event;
+            }
         }
     }
 
@@ -94,6 +146,6 @@ final class ControlChannel implements AutoCloseable {
         } catch (IOException e) {
             // Closing is best effort; the session is ending either way.
         }
-        lines.clear();
+        room.release(READ_AHEAD);
     }
 }

@@ -19,7 +19,8 @@ final class DataChannel implements AutoCloseable {
 
     private final SocketChannel socket;
     private final Duration stall;
-    private long bytes;
+    /** Written by the transfer's thread only; read by the session's for STAT. */
+    private volatile long bytes;
     private ByteBuffer spare;
 
     DataChannel(SocketChannel socket, Duration stall) {
@@ -125,6 +126,21 @@ final class DataChannel implements AutoCloseable {
         } catch (TimeoutException e) {
             throw new TransferStalledException(stall);
         }
+    }
+
+    /** Whether data is compressed on the wire (MODE Z), which rules out sending files zero-copy. */
+    boolean compressing() {
+        return false;
+    }
+
+    /** Ends the data stream properly after the last byte: nothing to do in stream mode. */
+    void finish() {
+        // Stream mode ends with the connection.
+    }
+
+    /** Breaks the connection off at once, as ABOR does; the transfer fails with an I/O error. */
+    void abort() {
+        close();
     }
 
     @Override

@@ -1,8 +1,12 @@
 package dev.loomftp.server;
 
+import dev.loomftp.protocol.Reply;
 import dev.loomftp.storage.VirtualPath;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
@@ -16,28 +20,53 @@ final class FileErrors {
     private FileErrors() {}
 
     static void reply(Session session, IOException error, VirtualPath path) throws IOException {
-        switch (error) {
-            case NoSuchFileException e -> session.reply(550, "No such file or folder.");
-            case AccessDeniedException e -> session.reply(550, "Permission denied.");
-            case NotDirectoryException e -> session.reply(550, "Not a folder.");
-            case FileSystemException e when isNoSpace(e) -> session.reply(452, "Insufficient storage space.");
-            case FileSystemException e when "Not a directory".equals(e.getReason()) ->
-                    session.reply(550, "Not a folder.");
-            default -> {
-                Logger.warn("session {}: storage error on {}: {}", session.id(), path, reason(error));
-                session.reply(451, "Local error; the action was not taken.");
-            }
+        Reply reply = replyFor(error);
+        if (reply.code() == 451) {
+            Logger.warn("session {}: storage error on {}: {}", session.id(), path, reason(error));
         }
+        session.reply(reply);
+    }
+
+    /** The reply for a storage error: 550 for what the client can fix, 452 or 552 for space, else 451. */
+    static Reply replyFor(IOException error) {
+        return switch (error) {
+            case NoSuchFileException e -> Reply.of(550, "No such file or folder.");
+            case AccessDeniedException e -> Reply.of(550, "Permission denied.");
+            case NotDirectoryException e -> Reply.of(550, "Not a folder.");
+            case FileAlreadyExistsException e -> Reply.of(550, "A file or folder of that name exists already.");
+            case DirectoryNotEmptyException e -> Reply.of(550, "The folder is not empty.");
+            case EOFException e -> Reply.of(554, "The restart offset is past the end of the file.");
+            case FileSystemException e when reasonIs(e, "Not a directory") -> Reply.of(550, "Not a folder.");
+            case FileSystemException e when reasonIs(e, "Is a directory") -> Reply.of(550, "That is a folder.");
+            case FileSystemException e when reasonIs(e, "Cross-device link") ->
+                    Reply.of(550, "Folders cannot be moved between /Public and your home.");
+            case FileSystemException e when reasonIs(e, "Invalid argument") ->
+                    Reply.of(553, "A folder cannot be moved into itself.");
+            default -> {
+                if (isQuotaExceeded(error)) {
+                    yield Reply.of(552, "Storage quota exceeded.");
+                }
+                yield isNoSpace(error) ? Reply.of(452, "Insufficient storage space.")
+                        : Reply.of(451, "Local error; the action was not taken.");
+            }
+        };
     }
 
     static boolean isNoSpace(IOException error) {
-        String reason = reason(error);
-        return reason.contains("No space left") || reason.contains("Disk quota exceeded");
+        return reason(error).contains("No space left");
+    }
+
+    static boolean isQuotaExceeded(IOException error) {
+        return reason(error).contains("Disk quota exceeded");
     }
 
     /** The error without the file names that a FileSystemException's message carries. */
     static String reason(IOException error) {
         String reason = error instanceof FileSystemException fileError ? fileError.getReason() : error.getMessage();
         return error.getClass().getSimpleName() + (reason == null ? "" : ": " + reason);
+    }
+
+    private static boolean reasonIs(FileSystemException error, String reason) {
+        return reason.equals(error.getReason());
     }
 }

@@ -9,8 +9,9 @@ import java.util.Optional;
 
 /** NOOP, SYST, FEAT, OPTS and HELP. */
 final class InfoCommands {
-    /** The RFC 2389 feature list. */
-    private static final List<String> FEATURES = List.of("EPRT", "EPSV", "PASV", "SIZE", "UTF8");
+    /** The RFC 2389 feature list, but for MLST, whose line shows the facts chosen. */
+    private static final List<String> FEATURES = List.of("EPRT", "EPSV", "MDTM", "MFMT", "PASV", "REST STREAM",
+            "SIZE", "TVFS", "UTF8");
 
     private InfoCommands() {}
 
@@ -26,18 +27,52 @@ final class InfoCommands {
         List<String> lines = new ArrayList<>();
         lines.add("Features:");
         lines.addAll(FEATURES);
+        lines.add(Facts.feature(session.mlstFacts()));
         lines.add("End");
         session.reply(new Reply(211, lines));
     }
 
-    /** OPTS UTF8 ON (RFC 2640): names are always UTF-8 here, so ON is a no-op and OFF is refused. */
+    /**
+     * OPTS UTF8 ON (RFC 2640): names are always UTF-8 here, so ON is a no-op and OFF is refused.
+     * OPTS MLST (RFC 3659): chooses the facts MLST and MLSD send.
+     */
     static void opts(Session session, String argument) throws IOException {
-        String option = argument.strip().toUpperCase(Locale.ROOT).replaceAll("\\s+", " ");
-        switch (option) {
+        String option = argument.strip().replaceAll("\\s+", " ");
+        String upper = option.toUpperCase(Locale.ROOT);
+        if (upper.equals("MLST") || upper.startsWith("MLST ")) {
+            session.mlstFacts(Facts.parseChoice(option.substring(4)));
+            String chosen = Facts.KNOWN.stream().filter(session.mlstFacts()::contains).map(fact -> fact + ";")
+                    .collect(java.util.stream.Collectors.joining());
+            session.reply(200, "MLST OPTS " + chosen);
+            return;
+        }
+        switch (upper) {
             case "UTF8 ON", "UTF8", "UTF-8 ON" -> session.reply(200, "UTF8 is always on.");
             case "UTF8 OFF" -> session.reply(504, "UTF8 cannot be turned off.");
             default -> session.reply(501, "Unknown option '" + Session.shorten(argument) + "'.");
         }
+    }
+
+    /** STAT without an argument: the session's state, as RFC 959 asks. */
+    static void status(Session session) throws IOException {
+        List<String> lines = new ArrayList<>();
+        lines.add("loomftp status:");
+        lines.add("Connected from " + dev.loomftp.protocol.DataAddress.text(session.remote().getAddress()));
+        lines.add(session.loggedIn() ? "Logged in as " + session.userName() : "Not logged in");
+        lines.add("TYPE: " + session.type().label() + "; STRUcture: File; MODE: Stream");
+        lines.add(session.hasDataConnector() ? "A data connection is prepared" : "No data connection");
+        lines.add("End of status.");
+        session.reply(new Reply(211, lines));
+    }
+
+    /** ALLO: storage needs no reservation here (RFC 959 says 202 then). */
+    static void allo(Session session, String argument) throws IOException {
+        session.reply(202, "No storage allocation necessary.");
+    }
+
+    /** ACCT: there are no accounts beyond the login. */
+    static void acct(Session session, String argument) throws IOException {
+        session.reply(202, "No account necessary.");
     }
 
     /** HELP lists the commands; HELP VERB shows one command's syntax and purpose. */

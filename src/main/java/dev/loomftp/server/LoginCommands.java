@@ -46,6 +46,15 @@ final class LoginCommands {
         }
     }
 
+    /** REIN: ends the login but keeps the connection, ready for USER. */
+    static void rein(Session session, String argument) throws IOException {
+        if (session.loggedIn()) {
+            Logger.info("session {} logout user={}", session.id(), session.userName());
+        }
+        session.reinitialize();
+        session.reply(220, "Session reset; log in again with USER.");
+    }
+
     static void quit(Session session, String argument) throws IOException {
         session.reply(221, "Goodbye.");
         session.quit();

@@ -13,7 +13,10 @@ import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.StructuredTaskScope.Joiner;
+import java.util.concurrent.StructuredTaskScope.Subtask;
 import java.util.concurrent.StructuredTaskScope;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeoutException;
@@ -29,6 +32,9 @@ final class Session {
     /** Over-long lines in a row before the connection is closed. */
     private static final int MAX_OVERLONG_LINES = 3;
     private static final ThreadFactory READERS = Thread.ofVirtual().name("loomftp-control-", 0).factory();
+    private static final ThreadFactory TRANSFERS = Thread.ofVirtual().name("loomftp-transfer-", 0).factory();
+    /** The commands answered while a transfer runs; the others wait until it is over. */
+    private static final Set<String> URGENT = Set.of("ABOR", "STAT", "NOOP");
 
     private final long id;
     private final ServerContext context;
@@ -45,6 +51,11 @@ final class Session {
     private DataConnector dataConnector;
     private boolean extendedPassiveOnly;
     private boolean quitting;
+    private long restartOffset;
+    private VirtualPath renameFrom;
+    private Set<String> mlstFacts = Facts.ALL;
+    private String transferDescription;
+    private boolean abortRequested;
 
     Session(long id, ServerContext context, SocketChannel socket) throws IOException {
         this.id = id;
@@ -128,7 +139,7 @@ final class Session {
     /** The gatekeeper: checks a command against its table row, then runs its handler. */
     private void dispatch(String line) throws IOException, InterruptedException {
         int space = line.indexOf(' ');
-        String verb = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
+        String verb = verbOf(line);
         String argument = space < 0 ? "" : line.substring(space + 1);
         Logger.debug("session {} command {}", id, verb.equals("PASS") ? "PASS ****" : shorten(line));
         Optional<CommandSpec> found = CommandTable.find(verb);
@@ -137,6 +148,9 @@ final class Session {
             return;
         }
         CommandSpec spec = found.get();
+        if (!spec.name().equals("RNTO")) {
+            renameFrom = null;
+        }
         if (!spec.implemented()) {
             control.reply(502, spec.name() + " is not implemented.");
         } else if (spec.gate() == CommandSpec.Gate.LOGGED_IN && user == null) {
@@ -147,6 +161,98 @@ final class Session {
         } else {
             spec.handler().handle(this, argument);
         }
+    }
+
+    /** The result of {@link #whileTransferring}, and whether ABOR or the client leaving cut it short. */
+    record Finished<T>(T result, boolean aborted) {}
+
+    /**
+     * Runs {@code body} as a subtask of a scope this session owns, while this thread goes on
+     * reading the control connection: ABOR breaks the data connection off, STAT tells the
+     * progress, NOOP is answered, and a closed control connection ends the transfer too. Other
+     * commands wait, in their order, until the transfer is over.
+     */
+    <T> Finished<T> whileTransferring(String verb, VirtualPath path, DataChannel data, Callable<T> body)
+            throws IOException, InterruptedException {
+        transferDescription = verb + " " + shorten(path.toString());
+        abortRequested = false;
+        boolean aborted = false;
+        try (var scope = StructuredTaskScope.open(Joiner.<T>awaitAll(), c -> c.withThreadFactory(TRANSFERS))) {
+            Subtask<T> task = scope.fork(() -> {
+                try {
+                    return body.call();
+                } finally {
+                    control.wake();
+                }
+            });
+            try {
+                // The transfer wakes this loop once, as its last act; it has ended by the time
+                // join returns.
+                for (Optional<ControlLine> line; (line = control.nextUrgent(Session::isUrgent)).isPresent(); ) {
+                    aborted |= answerDuringTransfer(line.get(), data);
+                }
+                scope.join();
+            } catch (InterruptedException e) {
+                data.abort();
+                Thread.currentThread().interrupt();
+                try {
+                    scope.join();
+                } catch (InterruptedException expected) {
+                    // Joined: closing the scope now waits for the transfer to end.
+                }
+                throw e;
+            }
+            if (task.state() == Subtask.State.FAILED) {
+                throw new IllegalStateException("a transfer failed unexpectedly", task.exception());
+            }
+            return new Finished<>(task.get(), aborted);
+        } finally {
+            transferDescription = null;
+        }
+    }
+
+    /** After a transfer was aborted: 426 for the transfer, then 226 for the ABOR that asked for it. */
+    void replyAfterAbort() throws IOException {
+        if (quitting) {
+            return;
+        }
+        reply(426, "Transfer aborted.");
+        if (abortRequested) {
+            reply(226, "ABOR command successful.");
+        }
+    }
+
+    private static boolean isUrgent(ControlLine line) {
+        return switch (line) {
+            case ControlLine.Text text -> URGENT.contains(verbOf(text.text()));
+            case ControlLine.End end -> true;
+            default -> false;
+        };
+    }
+
+    /** Answers an urgent line during a transfer; returns whether the transfer is being aborted. */
+    private boolean answerDuringTransfer(ControlLine line, DataChannel data) throws IOException {
+        if (line instanceof ControlLine.Text text) {
+            switch (verbOf(text.text())) {
+                case "ABOR" -> {
+                    abortRequested = true;
+                    data.abort();
+                    return true;
+                }
+                case "STAT" -> reply(213, "Transfer in progress: " + transferDescription + ", "
+                        + data.bytes() + " bytes so far.");
+                default -> reply(200, "OK.");
+            }
+            return false;
+        }
+        quitting = true;
+        data.abort();
+        return true;
+    }
+
+    private static String verbOf(String line) {
+        int space = line.indexOf(' ');
+        return (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
     }
 
     // State used by the command handlers.
@@ -257,6 +363,50 @@ final class Session {
 
     void quit() {
         quitting = true;
+    }
+
+    /** REST: where the next RETR or STOR starts. */
+    void restartAt(long offset) {
+        restartOffset = offset;
+    }
+
+    /** The restart offset for the transfer about to start; it applies to that one only. */
+    long takeRestartOffset() {
+        long offset = restartOffset;
+        restartOffset = 0;
+        return offset;
+    }
+
+    void renameFrom(VirtualPath path) {
+        renameFrom = path;
+    }
+
+    Optional<VirtualPath> takeRenameFrom() {
+        VirtualPath from = renameFrom;
+        renameFrom = null;
+        return Optional.ofNullable(from);
+    }
+
+    Set<String> mlstFacts() {
+        return mlstFacts;
+    }
+
+    void mlstFacts(Set<String> facts) {
+        mlstFacts = facts;
+    }
+
+    /** REIN: back to the state of a new connection, without a user. */
+    void reinitialize() {
+        closeDataConnector();
+        pendingUser = null;
+        user = null;
+        files = null;
+        cwd = VirtualPath.ROOT;
+        type = TransferType.ASCII;
+        extendedPassiveOnly = false;
+        restartOffset = 0;
+        renameFrom = null;
+        mlstFacts = Facts.ALL;
     }
 
     private void closeDataConnector() {

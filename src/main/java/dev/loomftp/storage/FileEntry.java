@@ -10,8 +10,15 @@ import java.time.Instant;
  * @param size     the size in bytes
  * @param modified the last modification time
  * @param mode     the Unix permission bits (such as 0644), as far as the storage knows them
+ * @param unique   an identifier that stays the same for the same file under any name (RFC 3659
+ *                 "unique" fact), or null when the storage has none
  */
-public record FileEntry(String name, Kind kind, long size, Instant modified, int mode) {
+public record FileEntry(String name, Kind kind, long size, Instant modified, int mode, String unique) {
+
+    /** An entry without a unique identifier. */
+    public FileEntry(String name, Kind kind, long size, Instant modified, int mode) {
+        this(name, kind, size, modified, mode, null);
+    }
 
     /** What an entry is. Symbolic links are shown as what they point to. */
     public enum Kind {
@@ -27,6 +34,6 @@ public record FileEntry(String name, Kind kind, long size, Instant modified, int
     }
 
     public FileEntry withName(String newName) {
-        return new FileEntry(newName, kind, size, modified, mode);
+        return new FileEntry(newName, kind, size, modified, mode, unique);
     }
 }

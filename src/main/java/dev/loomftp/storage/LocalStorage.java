@@ -1,23 +1,39 @@
 package dev.loomftp.storage;
 
+import static java.nio.file.StandardOpenOption.CREATE;
+import static java.nio.file.StandardOpenOption.TRUNCATE_EXISTING;
+import static java.nio.file.StandardOpenOption.WRITE;
+
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A storage in a local folder. Every path is checked after symbolic links are resolved: a link
@@ -27,6 +43,9 @@ import java.util.Optional;
 public final class LocalStorage implements Storage {
     private static final int DEFAULT_FILE_MODE = 0644;
     private static final int DEFAULT_FOLDER_MODE = 0755;
+
+    /** The JDK's Unix file key reads "(dev=fe00,ino=260072)". */
+    private static final Pattern FILE_KEY = Pattern.compile("dev=(\\p{XDigit}+),ino=(\\d+)");
 
     private final Path root;
 
@@ -60,17 +79,117 @@ public final class LocalStorage implements Storage {
     }
 
     @Override
-    public SeekableByteChannel openWrite(VirtualPath path) throws IOException {
+    public SeekableByteChannel openWrite(VirtualPath path, WriteMode mode, long offset) throws IOException {
+        Path target = entryInFolder(path);
+        if (Files.isSymbolicLink(target)) {
+            if (mode == WriteMode.CREATE_NEW) {
+                throw new FileAlreadyExistsException(path.toString());
+            }
+            target = confined(path);
+        }
+        Set<OpenOption> options = new HashSet<>(switch (mode) {
+            case REPLACE -> List.of(WRITE, CREATE, TRUNCATE_EXISTING);
+            case RESUME -> List.of(WRITE);
+            case APPEND -> List.of(WRITE, CREATE, StandardOpenOption.APPEND);
+            case CREATE_NEW -> List.of(WRITE, StandardOpenOption.CREATE_NEW);
+        });
+        options.add(LinkOption.NOFOLLOW_LINKS);
+        FileChannel channel = FileChannel.open(target, options);
+        if (mode == WriteMode.RESUME) {
+            try {
+                if (channel.size() < offset) {
+                    throw new EOFException("the file is shorter than the restart offset");
+                }
+                channel.truncate(offset);
+                channel.position(offset);
+            } catch (IOException e) {
+                channel.close();
+                throw e;
+            }
+        }
+        return channel;
+    }
+
+    @Override
+    public void createFolder(VirtualPath path) throws IOException {
+        Files.createDirectory(entryInFolder(path));
+    }
+
+    @Override
+    public void deleteFile(VirtualPath path) throws IOException {
+        Path target = existingEntry(path);
+        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileSystemException(path.toString(), null, "Is a directory");
+        }
+        Files.delete(target);
+    }
+
+    @Override
+    public void deleteFolder(VirtualPath path) throws IOException {
+        Path target = existingEntry(path);
+        if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new NotDirectoryException(path.toString());
+        }
+        Files.delete(target);
+    }
+
+    @Override
+    public void rename(VirtualPath from, VirtualPath to) throws IOException {
+        Path source = existingEntry(from);
+        Path target = entryInFolder(to);
+        if (Files.isSymbolicLink(target)) {
+            existingEntry(to);
+        }
+        if (target.startsWith(source)) {
+            throw new FileSystemException(to.toString(), null, "Invalid argument");
+        }
+        Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @Override
+    public void setModified(VirtualPath path, Instant time) throws IOException {
+        Files.setLastModifiedTime(confined(path), FileTime.from(time));
+    }
+
+    @Override
+    public void setMode(VirtualPath path, int mode) throws IOException {
+        Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
+        for (PosixFilePermission permission : PosixFilePermission.values()) {
+            if ((mode & 1 << (8 - permission.ordinal())) != 0) {
+                permissions.add(permission);
+            }
+        }
+        Files.setPosixFilePermissions(confined(path), permissions);
+    }
+
+    /**
+     * Where an entry named by {@code path} lives, without following a link of that name: its
+     * folder is resolved and checked, and the last name is added as it is. The root itself is
+     * not an entry that can be written, deleted or renamed.
+     */
+    private Path entryInFolder(VirtualPath path) throws IOException {
         if (path.isRoot()) {
             throw new AccessDeniedException("/");
         }
         Path folder = confined(path.parent());
-        Path target = folder.resolve(path.name());
-        if (Files.isSymbolicLink(target)) {
-            target = confined(path);
+        if (!Files.isDirectory(folder)) {
+            throw new NoSuchFileException(path.parent().toString());
         }
-        return FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+        return folder.resolve(path.name());
+    }
+
+    /**
+     * An existing entry, not followed if it is a link. A link is only acted on when it points
+     * inside the root, as a listing would show it.
+     */
+    private Path existingEntry(VirtualPath path) throws IOException {
+        Path entry = entryInFolder(path);
+        if (Files.isSymbolicLink(entry)) {
+            confined(path);
+        } else if (!Files.exists(entry, LinkOption.NOFOLLOW_LINKS)) {
+            throw new NoSuchFileException(path.toString());
+        }
+        return entry;
     }
 
     /** The real path of an existing entry, after checking that it is inside the root. */
@@ -98,13 +217,27 @@ public final class LocalStorage implements Storage {
         try {
             PosixFileAttributes attributes = Files.readAttributes(real, PosixFileAttributes.class);
             return new FileEntry(name, kind(attributes), attributes.size(),
-                    attributes.lastModifiedTime().toInstant(), mode(attributes));
+                    attributes.lastModifiedTime().toInstant(), mode(attributes), unique(attributes.fileKey()));
         } catch (UnsupportedOperationException e) {
             BasicFileAttributes attributes = Files.readAttributes(real, BasicFileAttributes.class);
             int mode = attributes.isDirectory() ? DEFAULT_FOLDER_MODE : DEFAULT_FILE_MODE;
             return new FileEntry(name, kind(attributes), attributes.size(),
                     attributes.lastModifiedTime().toInstant(), mode);
         }
+    }
+
+    /**
+     * The device and inode as {@code dev}U{@code inode}, as other servers write the "unique" fact,
+     * or null when the file system gives no such key.
+     */
+    private static String unique(Object fileKey) {
+        if (fileKey == null) {
+            return null;
+        }
+        Matcher matcher = FILE_KEY.matcher(fileKey.toString());
+        return matcher.find()
+                ? matcher.group(1) + "U" + matcher.group(2)
+                : Integer.toHexString(fileKey.hashCode());
     }
 
     private static FileEntry.Kind kind(BasicFileAttributes attributes) {

@@ -29,5 +29,43 @@ public interface Storage {
     SeekableByteChannel openRead(VirtualPath path) throws IOException;
 
     /** Creates or truncates a file and opens it for writing. Its folder must exist. */
-    SeekableByteChannel openWrite(VirtualPath path) throws IOException;
+    default SeekableByteChannel openWrite(VirtualPath path) throws IOException {
+        return openWrite(path, WriteMode.REPLACE, 0);
+    }
+
+    /**
+     * Opens a file for writing. Its folder must exist.
+     *
+     * @param offset for {@link WriteMode#RESUME}, where writing starts; the file must be at least
+     *               that long
+     * @throws java.nio.file.FileAlreadyExistsException for {@link WriteMode#CREATE_NEW} when the
+     *                                                   name is taken
+     */
+    SeekableByteChannel openWrite(VirtualPath path, WriteMode mode, long offset) throws IOException;
+
+    /** Creates a folder; its parent must exist. */
+    void createFolder(VirtualPath path) throws IOException;
+
+    /** Deletes a file (or a link inside the root, not what it points to). */
+    void deleteFile(VirtualPath path) throws IOException;
+
+    /**
+     * Deletes an empty folder.
+     *
+     * @throws java.nio.file.DirectoryNotEmptyException when it is not empty
+     */
+    void deleteFolder(VirtualPath path) throws IOException;
+
+    /** Renames a file or folder within this storage, replacing a file of the new name. */
+    void rename(VirtualPath from, VirtualPath to) throws IOException;
+
+    /** Sets a file's modification time. */
+    void setModified(VirtualPath path, java.time.Instant time) throws IOException;
+
+    /**
+     * Sets the Unix permission bits.
+     *
+     * @throws UnsupportedOperationException when the storage has none
+     */
+    void setMode(VirtualPath path, int mode) throws IOException;
 }

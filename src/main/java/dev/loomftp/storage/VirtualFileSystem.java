@@ -1,9 +1,13 @@
 package dev.loomftp.storage;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -77,11 +81,77 @@ public final class VirtualFileSystem {
 
     /** Creates or replaces a file, where the mount allows writing. */
     public SeekableByteChannel openWrite(VirtualPath path) throws IOException {
+        return openWrite(path, WriteMode.REPLACE, 0);
+    }
+
+    /** Opens a file for writing as {@code mode} says, where the mount allows writing. */
+    public SeekableByteChannel openWrite(VirtualPath path, WriteMode mode, long offset) throws IOException {
+        Location location = writableEntry(path);
+        return location.mount().storage().openWrite(location.inner(), mode, offset);
+    }
+
+    public void createFolder(VirtualPath path) throws IOException {
+        Location location = writableEntry(path);
+        location.mount().storage().createFolder(location.inner());
+    }
+
+    public void deleteFile(VirtualPath path) throws IOException {
+        Location location = writableEntry(path);
+        location.mount().storage().deleteFile(location.inner());
+    }
+
+    public void deleteFolder(VirtualPath path) throws IOException {
+        Location location = writableEntry(path);
+        location.mount().storage().deleteFolder(location.inner());
+    }
+
+    /**
+     * Renames within a mount. Between mounts a file is copied and the original deleted; a folder
+     * cannot be moved between mounts.
+     */
+    public void rename(VirtualPath from, VirtualPath to) throws IOException {
+        Location source = writableEntry(from);
+        Location target = writableEntry(to);
+        if (source.mount().equals(target.mount())) {
+            source.mount().storage().rename(source.inner(), target.inner());
+            return;
+        }
+        FileEntry entry = source.mount().storage().stat(source.inner())
+                .orElseThrow(() -> new NoSuchFileException(from.toString()));
+        if (!entry.isFile()) {
+            throw new FileSystemException(from.toString(), to.toString(), "Cross-device link");
+        }
+        try (SeekableByteChannel in = source.mount().storage().openRead(source.inner());
+                SeekableByteChannel out = target.mount().storage().openWrite(target.inner())) {
+            ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+            while (in.read(buffer) >= 0) {
+                buffer.flip();
+                while (buffer.hasRemaining()) {
+                    out.write(buffer);
+                }
+                buffer.clear();
+            }
+        }
+        source.mount().storage().deleteFile(source.inner());
+    }
+
+    public void setModified(VirtualPath path, Instant time) throws IOException {
+        Location location = writableEntry(path);
+        location.mount().storage().setModified(location.inner(), time);
+    }
+
+    public void setMode(VirtualPath path, int mode) throws IOException {
+        Location location = writableEntry(path);
+        location.mount().storage().setMode(location.inner(), mode);
+    }
+
+    /** The location of an entry that is about to change: a mount point itself never does. */
+    private Location writableEntry(VirtualPath path) throws AccessDeniedException {
         Location location = locate(path);
         if (!location.mount().writable() || location.inner().isRoot()) {
             throw new AccessDeniedException(path.toString());
         }
-        return location.mount().storage().openWrite(location.inner());
+        return location;
     }
 
     /** Whether files may be written in the folder {@code path}. */

@@ -126,7 +126,7 @@ class LoginAndGatekeeperTest {
     void unknownCommandsGet500AndKnownButMissingOnesGet502() throws IOException {
         try (RawClient client = RawClient.greeted(server.address())) {
             assertEquals(500, client.command("FROBNICATE now").code());
-            assertEquals(502, client.command("DELE file").code());
+            assertEquals(502, client.command("SMNT /mnt").code());
             assertEquals(501, client.command("HELP FROBNICATE").code());
             assertEquals(200, client.command("noop").code(), "verbs are case-insensitive");
         }
@@ -151,7 +151,7 @@ class LoginAndGatekeeperTest {
             assertTrue(features.lines().contains(" EPSV"), features.text());
             assertEquals(200, client.command("OPTS UTF8 ON").code());
             assertEquals(504, client.command("OPTS UTF8 OFF").code());
-            assertEquals(501, client.command("OPTS MLST type;").code());
+            assertEquals(501, client.command("OPTS FROB on").code());
         }
     }
 

@@ -119,7 +119,11 @@ class LocalStorageTest {
         FileEntry entry = storage.stat(path("/hello.txt")).orElseThrow();
 
         assertEquals(new FileEntry("hello.txt", FileEntry.Kind.FILE, 5,
-                Files.getLastModifiedTime(hello).toInstant(), 0640), entry);
+                Files.getLastModifiedTime(hello).toInstant(), 0640, entry.unique()), entry);
+        String fileKey = Files.readAttributes(hello, java.nio.file.attribute.BasicFileAttributes.class).fileKey()
+                .toString();
+        assertTrue(fileKey.contains("ino=" + entry.unique().substring(entry.unique().indexOf('U') + 1) + ")"),
+                "the unique fact holds the inode: " + fileKey + " / " + entry.unique());
     }
 
     @Test

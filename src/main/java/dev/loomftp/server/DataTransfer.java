@@ -1,0 +1,184 @@
+package dev.loomftp.server;
+
+import dev.loomftp.config.Config;
+import dev.loomftp.protocol.Reply;
+import dev.loomftp.storage.VirtualPath;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryIteratorException;
+import java.util.concurrent.TimeoutException;
+import org.tinylog.Logger;
+
+/**
+ * One transfer over a data connection, from the 150 reply to the final one, as RFC 959 lays it
+ * out: 150 when it starts; then 226 when all went well, 425 when no data connection could be
+ * opened, 426 when the connection broke, stalled or was aborted, and 451, 452 or 552 when the
+ * storage failed. The data connection is closed before the final reply. While the data moves, the
+ * session keeps reading the control connection (see {@link Session#whileTransferring}).
+ */
+final class DataTransfer {
+    private static final int BUFFER_SIZE = 256 * 1024;
+
+    private DataTransfer() {}
+
+    /** What a transfer does once its data connection is open. */
+    @FunctionalInterface
+    interface Body {
+        void run(DataChannel data) throws IOException, InterruptedException;
+    }
+
+    /** A storage failure during a transfer, told apart from a failure of the data connection. */
+    static final class StorageFailure extends IOException {
+        StorageFailure(IOException cause) {
+            super(cause);
+        }
+
+        IOException error() {
+            return (IOException) getCause();
+        }
+    }
+
+    /** How a transfer ended: the final reply, and a word for the log. */
+    private record Result(Reply reply, String log) {}
+
+    /**
+     * Opens the data connection the session set up, runs {@code body}, closes the connection and
+     * sends the final reply ({@code success} if all went well). One log line records the outcome.
+     * The session must hold a data connector.
+     */
+    static void run(Session session, String verb, VirtualPath path, String opening, Reply success, Body body)
+            throws IOException, InterruptedException {
+        DataConnector connector = session.takeDataConnector().orElseThrow();
+        Config.Timeouts timeouts = session.context().config().timeouts();
+        session.reply(150, opening);
+        long started = System.nanoTime();
+        DataChannel data;
+        try (connector) {
+            data = connector.open(timeouts.dataSetup(), timeouts.dataStall());
+        } catch (TimeoutException e) {
+            log(session, verb, path, 0, started, "no data connection in time");
+            session.reply(425, "No data connection within " + Session.seconds(timeouts.dataSetup()) + ".");
+            return;
+        } catch (IOException e) {
+            log(session, verb, path, 0, started, "no data connection: " + FileErrors.reason(e));
+            session.reply(425, "Cannot open the data connection.");
+            return;
+        }
+        Session.Finished<Result> finished;
+        try (data) {
+            finished = session.whileTransferring(verb, path, data, () -> attempt(body, data, success, timeouts));
+        }
+        if (finished.aborted()) {
+            log(session, verb, path, data.bytes(), started, "aborted");
+            session.replyAfterAbort();
+            return;
+        }
+        log(session, verb, path, data.bytes(), started, finished.result().log());
+        session.reply(finished.result().reply());
+    }
+
+    private static Result attempt(Body body, DataChannel data, Reply success, Config.Timeouts timeouts)
+            throws InterruptedException {
+        try {
+            body.run(data);
+            data.finish();
+            return new Result(success, "done");
+        } catch (TransferStalledException e) {
+            return new Result(Reply.of(426, "Transfer aborted: no data moved for "
+                    + Session.seconds(timeouts.dataStall()) + "."), "stalled");
+        } catch (StorageFailure e) {
+            return new Result(FileErrors.replyFor(e.error()), "storage error: " + FileErrors.reason(e.error()));
+        } catch (IOException e) {
+            return new Result(Reply.of(426, "Connection closed; transfer aborted."),
+                    "connection lost: " + FileErrors.reason(e));
+        }
+    }
+
+    /** Sends a file from {@code offset}: zero-copy in TYPE I, converting line ends in TYPE A. */
+    static void send(DataChannel data, SeekableByteChannel file, TransferType type, long offset)
+            throws IOException, InterruptedException {
+        if (type == TransferType.BINARY && file instanceof FileChannel channel && !data.compressing()) {
+            data.sendFile(channel, offset, channel.size() - offset);
+            return;
+        }
+        file.position(offset);
+        Ascii.Encoder encoder = type == TransferType.ASCII ? new Ascii.Encoder() : null;
+        ByteBuffer in = ByteBuffer.allocateDirect(BUFFER_SIZE);
+        ByteBuffer out = encoder == null ? in : ByteBuffer.allocateDirect(2 * BUFFER_SIZE);
+        while (readFile(file, in) >= 0) {
+            in.flip();
+            if (encoder != null) {
+                out.clear();
+                encoder.encode(in, out);
+                out.flip();
+            }
+            data.write(out);
+            in.clear();
+        }
+    }
+
+    /** Receives into a file, converting CRLF to LF in TYPE A. */
+    static void receive(DataChannel data, SeekableByteChannel file, TransferType type)
+            throws IOException, InterruptedException {
+        Ascii.Decoder decoder = type == TransferType.ASCII ? new Ascii.Decoder() : null;
+        ByteBuffer in = ByteBuffer.allocateDirect(BUFFER_SIZE);
+        ByteBuffer out = decoder == null ? in : ByteBuffer.allocateDirect(BUFFER_SIZE + 1);
+        while (data.read(in) >= 0) {
+            in.flip();
+            if (decoder != null) {
+                out.clear();
+                decoder.decode(in, out);
+                out.flip();
+            }
+            writeFile(file, out);
+            in.clear();
+        }
+        if (decoder != null) {
+            out.clear();
+            decoder.finish(out);
+            out.flip();
+            writeFile(file, out);
+        }
+    }
+
+    /** Sends text lines, each ended by CRLF, for listings. */
+    static void writeLines(DataChannel data, Iterable<String> lines) throws IOException {
+        OutputStream out = new BufferedOutputStream(data.outputStream(), 64 * 1024);
+        try {
+            for (String line : lines) {
+                out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (DirectoryIteratorException e) {
+            throw new StorageFailure(e.getCause());
+        }
+        out.flush();
+    }
+
+    private static int readFile(SeekableByteChannel file, ByteBuffer buffer) throws StorageFailure {
+        try {
+            return file.read(buffer);
+        } catch (IOException e) {
+            throw new StorageFailure(e);
+        }
+    }
+
+    private static void writeFile(SeekableByteChannel file, ByteBuffer buffer) throws StorageFailure {
+        try {
+            while (buffer.hasRemaining()) {
+                file.write(buffer);
+            }
+        } catch (IOException e) {
+            throw new StorageFailure(e);
+        }
+    }
+
+    private static void log(Session session, String verb, VirtualPath path, long bytes, long started, String result) {
+        Logger.info("session {} transfer user={} {} {} bytes={} ms={} result={}", session.id(), session.userName(),
+                verb, Session.shorten(path.toString()), bytes, (System.nanoTime() - started) / 1_000_000, result);
+    }
+}

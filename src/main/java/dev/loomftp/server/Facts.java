@@ -1,0 +1,92 @@
+package dev.loomftp.server;
+
+import dev.loomftp.storage.FileEntry;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The facts of MLST and MLSD (RFC 3659 section 7): {@code type=file;size=12;modify=...; name}.
+ * Which facts are sent is chosen per session with OPTS MLST.
+ */
+final class Facts {
+    /** Every fact this server knows, in the order they are sent. */
+    static final List<String> KNOWN = List.of("type", "size", "modify", "perm", "unique", "unix.mode");
+    static final Set<String> ALL = Set.copyOf(KNOWN);
+
+    /** The time form of MDTM, MFMT and the modify fact: UTC, to the second. */
+    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+
+    private Facts() {}
+
+    /**
+     * One entry's facts, then a space and its name.
+     *
+     * @param writable whether the entry's mount allows changes, which the perm fact shows
+     */
+    static String line(FileEntry entry, String name, boolean writable, Set<String> chosen) {
+        StringBuilder text = new StringBuilder();
+        for (String fact : KNOWN) {
+            if (chosen.contains(fact)) {
+                value(entry, fact, writable).ifPresent(value -> text.append(fact).append('=').append(value).append(';'));
+            }
+        }
+        return text.append(' ').append(name).toString();
+    }
+
+    /** The FEAT line: every fact, with a star after those now chosen. */
+    static String feature(Set<String> chosen) {
+        return "MLST " + KNOWN.stream().map(fact -> fact + (chosen.contains(fact) ? "*;" : ";"))
+                .collect(Collectors.joining());
+    }
+
+    /**
+     * OPTS MLST: the facts asked for, as {@code type;size;}. Unknown names are ignored, as the RFC
+     * says; an empty list turns every fact off.
+     */
+    static Set<String> parseChoice(String argument) {
+        Set<String> chosen = new LinkedHashSet<>();
+        for (String name : argument.strip().split(";")) {
+            String fact = name.strip().toLowerCase(Locale.ROOT);
+            if (ALL.contains(fact)) {
+                chosen.add(fact);
+            }
+        }
+        return Set.copyOf(chosen);
+    }
+
+    static String time(Instant instant) {
+        return TIME.format(instant);
+    }
+
+    private static Optional<String> value(FileEntry entry, String fact, boolean writable) {
+        return switch (fact) {
+            case "type" -> Optional.of(switch (entry.kind()) {
+                case FILE -> "file";
+                case DIRECTORY -> "dir";
+                case OTHER -> "OS.unix=other";
+            });
+            case "size" -> Optional.of(Long.toString(entry.size()));
+            case "modify" -> Optional.of(time(entry.modified()));
+            case "perm" -> Optional.of(permissions(entry, writable));
+            case "unique" -> Optional.ofNullable(entry.unique());
+            case "unix.mode" -> Optional.of(String.format("0%03o", entry.mode()));
+            default -> Optional.empty();
+        };
+    }
+
+    /** RFC 3659 section 7.5.5: what the user may do with the entry. */
+    private static String permissions(FileEntry entry, boolean writable) {
+        if (entry.isDirectory()) {
+            return writable ? "elcmpdf" : "el";
+        }
+        return writable ? "radfw" : "r";
+    }
+}

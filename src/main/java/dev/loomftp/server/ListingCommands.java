@@ -1,0 +1,199 @@
+package dev.loomftp.server;
+
+import dev.loomftp.protocol.Reply;
+import dev.loomftp.storage.FileEntry;
+import dev.loomftp.storage.InvalidPathException;
+import dev.loomftp.storage.VirtualPath;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.StreamSupport;
+
+/**
+ * The commands that show folders: LIST (ls -l lines), NLST (names), MLSD (RFC 3659 facts) over a
+ * data connection, and MLST and STAT with a path over the control connection. Listings stream:
+ * a folder of any size is sent entry by entry, never held in memory.
+ */
+final class ListingCommands {
+    /** The most lines STAT sends over the control connection. */
+    private static final int MAX_STAT_LINES = 10_000;
+
+    private ListingCommands() {}
+
+    static void list(Session session, String argument) throws IOException, InterruptedException {
+        ListArguments parsed = ListArguments.parse(argument);
+        ListFormat format = new ListFormat(Instant.now(), ZoneOffset.UTC);
+        listing(session, "LIST", parsed, (path, entry) -> format.line(entry, session.files().isWritable(path)));
+    }
+
+    static void nlst(Session session, String argument) throws IOException, InterruptedException {
+        listing(session, "NLST", ListArguments.parse(argument), (path, entry) -> entry.name());
+    }
+
+    /** MLSD (RFC 3659): the entries of a folder, with facts; a file is an error. */
+    static void mlsd(Session session, String argument) throws IOException, InterruptedException {
+        Optional<VirtualPath> path = resolve(session, argument);
+        if (path.isEmpty() || !TransferCommands.dataConnectionReady(session)) {
+            return;
+        }
+        Optional<FileEntry> entry = stat(session, path.get());
+        if (entry.isEmpty()) {
+            return;
+        }
+        if (!entry.get().isDirectory()) {
+            session.reply(501, "MLSD lists folders; use MLST for a file.");
+            return;
+        }
+        streamFolder(session, "MLSD", path.get(), true, (child, childEntry) -> Facts.line(childEntry,
+                childEntry.name(), session.files().isWritable(child), session.mlstFacts()));
+    }
+
+    /** MLST (RFC 3659): one entry's facts, over the control connection. */
+    static void mlst(Session session, String argument) throws IOException {
+        Optional<VirtualPath> path = resolve(session, argument);
+        if (path.isEmpty()) {
+            return;
+        }
+        Optional<FileEntry> entry = stat(session, path.get());
+        if (entry.isPresent()) {
+            String facts = Facts.line(entry.get(), path.get().toString(), session.files().isWritable(path.get()),
+                    session.mlstFacts());
+            session.reply(new Reply(250, List.of("Listing " + path.get(), facts, "End")));
+        }
+    }
+
+    /**
+     * STAT: with a path, its listing in ls -l lines over the control connection (RFC 959); without,
+     * the session's status.
+     */
+    static void stat(Session session, String argument) throws IOException {
+        if (argument.isBlank()) {
+            InfoCommands.status(session);
+            return;
+        }
+        ListArguments parsed = ListArguments.parse(argument);
+        Optional<VirtualPath> path = resolve(session, parsed.path());
+        if (path.isEmpty()) {
+            return;
+        }
+        Optional<FileEntry> entry = stat(session, path.get());
+        if (entry.isEmpty()) {
+            return;
+        }
+        ListFormat format = new ListFormat(Instant.now(), ZoneOffset.UTC);
+        List<String> lines = new ArrayList<>();
+        lines.add("Status of " + path.get() + ":");
+        if (!entry.get().isDirectory()) {
+            lines.add(format.line(entry.get(), session.files().isWritable(path.get())));
+        } else {
+            try (DirectoryStream<FileEntry> entries = session.files().list(path.get())) {
+                for (FileEntry child : entries) {
+                    if (lines.size() > MAX_STAT_LINES) {
+                        lines.add("(more entries follow; use LIST for all of them)");
+                        break;
+                    }
+                    if (parsed.all() || !child.name().startsWith(".")) {
+                        lines.add(format.line(child, session.files().isWritable(path.get().child(child.name()))));
+                    }
+                }
+            } catch (IOException e) {
+                FileErrors.reply(session, e, path.get());
+                return;
+            }
+        }
+        lines.add("End of status.");
+        session.reply(new Reply(213, lines));
+    }
+
+    /** How one entry is written in a listing. */
+    @FunctionalInterface
+    private interface LineFormat {
+        String line(VirtualPath path, FileEntry entry);
+    }
+
+    private static void listing(Session session, String verb, ListArguments parsed, LineFormat format)
+            throws IOException, InterruptedException {
+        Optional<VirtualPath> path = resolve(session, parsed.path());
+        if (path.isEmpty() || !TransferCommands.dataConnectionReady(session)) {
+            return;
+        }
+        Optional<FileEntry> entry = stat(session, path.get());
+        if (entry.isEmpty()) {
+            return;
+        }
+        if (entry.get().isDirectory()) {
+            streamFolder(session, verb, path.get(), parsed.all(), format);
+        } else {
+            String line = format.line(path.get(), entry.get());
+            DataTransfer.run(session, verb, path.get(), "Opening ASCII mode data connection for the listing.",
+                    TransferCommands.COMPLETE, data -> DataTransfer.writeLines(data, List.of(line)));
+        }
+    }
+
+    private static void streamFolder(Session session, String verb, VirtualPath folder, boolean all, LineFormat format)
+            throws IOException, InterruptedException {
+        DirectoryStream<FileEntry> entries;
+        try {
+            entries = session.files().list(folder);
+        } catch (IOException e) {
+            FileErrors.reply(session, e, folder);
+            return;
+        }
+        Function<FileEntry, String> line = child -> format.line(folder.child(child.name()), child);
+        try (entries) {
+            Iterable<String> lines = () -> StreamSupport.stream(entries.spliterator(), false)
+                    .filter(child -> all || !child.name().startsWith("."))
+                    .map(line)
+                    .iterator();
+            DataTransfer.run(session, verb, folder, "Opening ASCII mode data connection for the listing.",
+                    TransferCommands.COMPLETE, data -> DataTransfer.writeLines(data, lines));
+        }
+    }
+
+    private static Optional<VirtualPath> resolve(Session session, String argument) throws IOException {
+        try {
+            return Optional.of(session.resolve(argument));
+        } catch (InvalidPathException e) {
+            session.reply(550, "Invalid path.");
+            return Optional.empty();
+        }
+    }
+
+    /** The entry at {@code path}, or empty after a 550 reply. */
+    private static Optional<FileEntry> stat(Session session, VirtualPath path) throws IOException {
+        try {
+            Optional<FileEntry> entry = session.files().stat(path);
+            if (entry.isEmpty()) {
+                session.reply(550, "No such file or folder.");
+            }
+            return entry;
+        } catch (IOException e) {
+            FileErrors.reply(session, e, path);
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The argument of LIST, NLST or STAT: leading {@code ls} flags such as {@code -la}, which
+     * clients send from habit, then an optional path. Only {@code a} changes anything: it shows
+     * names that start with a dot.
+     */
+    record ListArguments(boolean all, String path) {
+        static ListArguments parse(String argument) {
+            boolean all = false;
+            String rest = argument.strip();
+            while (rest.startsWith("-")) {
+                int end = rest.indexOf(' ');
+                String flags = end < 0 ? rest : rest.substring(0, end);
+                all |= flags.indexOf('a') >= 0;
+                rest = end < 0 ? "" : rest.substring(end + 1).strip();
+            }
+            return new ListArguments(all, rest);
+        }
+    }
+}
