@@ -76,7 +76,7 @@ final class CommandTable {
                 row("XCUP", "XCUP", "as CDUP (RFC 775)", LOGGED_IN, NONE, NavigationCommands::cdup),
                 row("TYPE", "TYPE A|I", "sets the transfer type: A text, I binary", LOGGED_IN, REQUIRED,
                         ParameterCommands::type),
-                row("MODE", "MODE S", "sets the transfer mode (stream only)", LOGGED_IN, REQUIRED,
+                row("MODE", "MODE S|Z", "sets the transfer mode: S stream, Z compressed", LOGGED_IN, REQUIRED,
                         ParameterCommands::mode),
                 row("STRU", "STRU F", "sets the file structure (file only)", LOGGED_IN, REQUIRED,
                         ParameterCommands::stru),
@@ -122,6 +122,14 @@ final class CommandTable {
                 row("RNFR", "RNFR path", "names what to rename; RNTO follows", LOGGED_IN, REQUIRED,
                         FileCommands::rnfr),
                 row("RNTO", "RNTO path", "renames what RNFR named", LOGGED_IN, REQUIRED, FileCommands::rnto),
+                row("HASH", "HASH file", "shows a file's hash; OPTS HASH chooses the algorithm", LOGGED_IN,
+                        REQUIRED, HashCommands::hash),
+                row("RANG", "RANG first last", "sets the byte range of the next HASH", LOGGED_IN, REQUIRED,
+                        HashCommands::rang),
+                row("XSHA256", "XSHA256 file", "shows a file's SHA-256", LOGGED_IN, REQUIRED, HashCommands::xsha256),
+                row("XSHA1", "XSHA1 file", "shows a file's SHA-1", LOGGED_IN, REQUIRED, HashCommands::xsha1),
+                row("XMD5", "XMD5 file", "shows a file's MD5", LOGGED_IN, REQUIRED, HashCommands::xmd5),
+                row("XCRC", "XCRC file", "shows a file's CRC-32", LOGGED_IN, REQUIRED, HashCommands::xcrc),
                 row("SITE", "SITE HELP|CHMOD mode path", "site commands: SITE HELP lists them", LOGGED_IN,
                         REQUIRED, FileCommands::site));
         rows.forEach(spec -> table.put(spec.name(), spec));

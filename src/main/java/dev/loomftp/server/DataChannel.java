@@ -7,25 +7,45 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
 
 /**
  * An open data connection. Every blocking step runs under the stall deadline (see
  * {@link Deadline}): when a step moves nothing for that long, the connection is closed and the
  * step fails with {@link TransferStalledException}.
+ *
+ * <p>In MODE Z the data is one zlib stream (RFC 1950, as the MODE Z draft and lftp use it):
+ * {@link #write} compresses, {@link #read} decompresses, and {@link #finish} ends the stream.
+ * {@link #bytes} always counts the file's bytes, not those on the wire.
  */
 final class DataChannel implements AutoCloseable {
     /** The buffer that carries a file's bytes when the socket is full; see {@link #sendFile}. */
     private static final int SPARE_SIZE = 64 * 1024;
+    /** The buffer between the compressor and the socket in MODE Z. */
+    private static final int WIRE_SIZE = 64 * 1024;
+    private static final ByteBuffer NO_INPUT = ByteBuffer.allocate(0);
 
     private final SocketChannel socket;
     private final Duration stall;
     /** Written by the transfer's thread only; read by the session's for STAT. */
     private volatile long bytes;
     private ByteBuffer spare;
+    private Deflater deflater;
+    private Inflater inflater;
+    private ByteBuffer wire;
 
     DataChannel(SocketChannel socket, Duration stall) {
         this.socket = socket;
         this.stall = stall;
+    }
+
+    /** Turns MODE Z on for this connection, compressing at {@code level} (0 to 9). */
+    void compress(int level) {
+        deflater = new Deflater(level);
+        inflater = new Inflater();
+        wire = ByteBuffer.allocateDirect(WIRE_SIZE);
     }
 
     /**
@@ -79,20 +99,86 @@ final class DataChannel implements AutoCloseable {
         return read;
     }
 
-    /** Writes all of {@code buffer}. */
+    /** Writes all of {@code buffer}, compressed in MODE Z. */
     void write(ByteBuffer buffer) throws IOException, InterruptedException {
-        while (buffer.hasRemaining()) {
-            bytes += step(() -> socket.write(buffer));
+        int length = buffer.remaining();
+        if (deflater == null) {
+            writeRaw(buffer);
+        } else {
+            deflater.setInput(buffer);
+            while (!deflater.needsInput()) {
+                deflateOnce(Deflater.NO_FLUSH);
+            }
+            // The deflater keeps the buffer and reads whatever it holds later: let it go.
+            deflater.setInput(NO_INPUT);
         }
+        bytes += length;
     }
 
-    /** Reads what has arrived, waiting for at least one byte; -1 at the end of the data. */
+    /**
+     * Reads what has arrived (decompressed in MODE Z), waiting for at least one byte; -1 at the
+     * end of the data.
+     */
     int read(ByteBuffer buffer) throws IOException, InterruptedException {
-        int read = step(() -> socket.read(buffer));
+        int read = inflater == null ? step(() -> socket.read(buffer)) : inflate(buffer);
         if (read > 0) {
             bytes += read;
         }
         return read;
+    }
+
+    /** Ends the data: in MODE Z, the rest of the zlib stream; in stream mode, nothing. */
+    void finish() throws IOException, InterruptedException {
+        if (deflater != null && !deflater.finished()) {
+            deflater.finish();
+            while (!deflater.finished()) {
+                deflateOnce(Deflater.NO_FLUSH);
+            }
+        }
+    }
+
+    private void deflateOnce(int flush) throws IOException, InterruptedException {
+        wire.clear();
+        deflater.deflate(wire, flush);
+        wire.flip();
+        writeRaw(wire);
+    }
+
+    /** Decompresses into {@code buffer}, reading from the socket as needed; -1 at the stream's end. */
+    private int inflate(ByteBuffer buffer) throws IOException, InterruptedException {
+        while (true) {
+            if (inflater.finished()) {
+                return -1;
+            }
+            if (inflater.needsInput()) {
+                wire.clear();
+                if (step(() -> socket.read(wire)) < 0) {
+                    if (inflater.getTotalIn() > 0) {
+                        throw new java.io.EOFException("the compressed data ended early");
+                    }
+                    return -1;
+                }
+                wire.flip();
+                inflater.setInput(wire);
+            }
+            try {
+                int produced = inflater.inflate(buffer);
+                if (produced > 0) {
+                    return produced;
+                }
+                if (inflater.needsDictionary()) {
+                    throw new IOException("the compressed data needs a preset dictionary");
+                }
+            } catch (DataFormatException e) {
+                throw new IOException("the compressed data is corrupt", e);
+            }
+        }
+    }
+
+    private void writeRaw(ByteBuffer buffer) throws IOException, InterruptedException {
+        while (buffer.hasRemaining()) {
+            step(() -> socket.write(buffer));
+        }
     }
 
     /** An unbuffered stream over {@link #write}, for listings. */
@@ -130,21 +216,25 @@ final class DataChannel implements AutoCloseable {
 
     /** Whether data is compressed on the wire (MODE Z), which rules out sending files zero-copy. */
     boolean compressing() {
-        return false;
-    }
-
-    /** Ends the data stream properly after the last byte: nothing to do in stream mode. */
-    void finish() {
-        // Stream mode ends with the connection.
+        return deflater != null;
     }
 
     /** Breaks the connection off at once, as ABOR does; the transfer fails with an I/O error. */
     void abort() {
-        close();
+        closeSocket();
     }
 
+    /** Closes the connection; called once the transfer is over, so the compressor is free. */
     @Override
     public void close() {
+        if (deflater != null) {
+            deflater.end();
+            inflater.end();
+        }
+        closeSocket();
+    }
+
+    private void closeSocket() {
         try {
             socket.close();
         } catch (IOException e) {

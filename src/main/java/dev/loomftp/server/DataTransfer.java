@@ -69,6 +69,9 @@ final class DataTransfer {
             session.reply(425, "Cannot open the data connection.");
             return;
         }
+        if (session.modeZ()) {
+            data.compress(session.compressionLevel());
+        }
         Session.Finished<Result> finished;
         try (data) {
             finished = session.whileTransferring(verb, path, data, () -> attempt(body, data, success, timeouts));

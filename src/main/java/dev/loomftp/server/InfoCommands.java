@@ -10,8 +10,8 @@ import java.util.Optional;
 /** NOOP, SYST, FEAT, OPTS and HELP. */
 final class InfoCommands {
     /** The RFC 2389 feature list, but for MLST, whose line shows the facts chosen. */
-    private static final List<String> FEATURES = List.of("EPRT", "EPSV", "MDTM", "MFMT", "PASV", "REST STREAM",
-            "SIZE", "TVFS", "UTF8");
+    private static final List<String> FEATURES = List.of("EPRT", "EPSV", "MDTM", "MFMT", "MODE Z", "PASV",
+            "REST STREAM", "SIZE", "TVFS", "UTF8");
 
     private InfoCommands() {}
 
@@ -28,6 +28,7 @@ final class InfoCommands {
         lines.add("Features:");
         lines.addAll(FEATURES);
         lines.add(Facts.feature(session.mlstFacts()));
+        lines.add(HashCommands.feature(session.hashAlgorithm()));
         lines.add("End");
         session.reply(new Reply(211, lines));
     }
@@ -39,6 +40,14 @@ final class InfoCommands {
     static void opts(Session session, String argument) throws IOException {
         String option = argument.strip().replaceAll("\\s+", " ");
         String upper = option.toUpperCase(Locale.ROOT);
+        if (upper.equals("HASH") || upper.startsWith("HASH ")) {
+            HashCommands.opts(session, option.substring(4));
+            return;
+        }
+        if (upper.startsWith("MODE Z")) {
+            modeZOptions(session, upper.substring(6).strip());
+            return;
+        }
         if (upper.equals("MLST") || upper.startsWith("MLST ")) {
             session.mlstFacts(Facts.parseChoice(option.substring(4)));
             String chosen = Facts.KNOWN.stream().filter(session.mlstFacts()::contains).map(fact -> fact + ";")
@@ -53,13 +62,25 @@ final class InfoCommands {
         }
     }
 
+    /** OPTS MODE Z LEVEL n: the zlib level (0 to 9) of MODE Z transfers. */
+    private static void modeZOptions(Session session, String options) throws IOException {
+        java.util.regex.Matcher level = java.util.regex.Pattern.compile("LEVEL\\s+([0-9])").matcher(options);
+        if (!level.matches()) {
+            session.reply(501, "Syntax: OPTS MODE Z LEVEL n, with n from 0 to 9.");
+            return;
+        }
+        session.compressionLevel(Integer.parseInt(level.group(1)));
+        session.reply(200, "MODE Z LEVEL set to " + session.compressionLevel() + ".");
+    }
+
     /** STAT without an argument: the session's state, as RFC 959 asks. */
     static void status(Session session) throws IOException {
         List<String> lines = new ArrayList<>();
         lines.add("loomftp status:");
         lines.add("Connected from " + dev.loomftp.protocol.DataAddress.text(session.remote().getAddress()));
         lines.add(session.loggedIn() ? "Logged in as " + session.userName() : "Not logged in");
-        lines.add("TYPE: " + session.type().label() + "; STRUcture: File; MODE: Stream");
+        lines.add("TYPE: " + session.type().label() + "; STRUcture: File; MODE: "
+                + (session.modeZ() ? "Z (zlib level " + session.compressionLevel() + ")" : "Stream"));
         lines.add(session.hasDataConnector() ? "A data connection is prepared" : "No data connection");
         lines.add("End of status.");
         session.reply(new Reply(211, lines));

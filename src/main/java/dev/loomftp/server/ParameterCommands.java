@@ -36,10 +36,18 @@ final class ParameterCommands {
         }
     }
 
+    /** MODE S (stream) and MODE Z (stream compressed with zlib); block and compressed modes are refused. */
     static void mode(Session session, String argument) throws IOException {
         switch (argument.strip().toUpperCase(Locale.ROOT)) {
-            case "S" -> session.reply(200, "Mode set to S.");
-            case "B", "C", "Z" -> session.reply(504, "Only stream mode (S) is supported.");
+            case "S" -> {
+                session.modeZ(false);
+                session.reply(200, "Mode set to S.");
+            }
+            case "Z" -> {
+                session.modeZ(true);
+                session.reply(200, "Mode set to Z (zlib, level " + session.compressionLevel() + ").");
+            }
+            case "B", "C" -> session.reply(504, "Only modes S and Z are supported.");
             default -> session.reply(501, "Unknown mode '" + Session.shorten(argument) + "'.");
         }
     }

@@ -35,6 +35,8 @@ final class Session {
     private static final ThreadFactory TRANSFERS = Thread.ofVirtual().name("loomftp-transfer-", 0).factory();
     /** The commands answered while a transfer runs; the others wait until it is over. */
     private static final Set<String> URGENT = Set.of("ABOR", "STAT", "NOOP");
+    /** The zlib level MODE Z uses until OPTS MODE Z LEVEL says otherwise: zlib's own default. */
+    static final int DEFAULT_COMPRESSION_LEVEL = 6;
 
     private final long id;
     private final ServerContext context;
@@ -52,6 +54,10 @@ final class Session {
     private boolean extendedPassiveOnly;
     private boolean quitting;
     private long restartOffset;
+    private boolean modeZ;
+    private int compressionLevel = DEFAULT_COMPRESSION_LEVEL;
+    private String hashAlgorithm = HashCommands.DEFAULT_ALGORITHM;
+    private long[] hashRange;
     private VirtualPath renameFrom;
     private Set<String> mlstFacts = Facts.ALL;
     private String transferDescription;
@@ -407,6 +413,48 @@ final class Session {
         restartOffset = 0;
         renameFrom = null;
         mlstFacts = Facts.ALL;
+        modeZ = false;
+        compressionLevel = DEFAULT_COMPRESSION_LEVEL;
+        hashAlgorithm = HashCommands.DEFAULT_ALGORITHM;
+        hashRange = null;
+    }
+
+    /** MODE Z (true) or MODE S (false). */
+    void modeZ(boolean on) {
+        modeZ = on;
+    }
+
+    boolean modeZ() {
+        return modeZ;
+    }
+
+    /** The zlib level of MODE Z, 0 to 9. */
+    int compressionLevel() {
+        return compressionLevel;
+    }
+
+    void compressionLevel(int level) {
+        compressionLevel = level;
+    }
+
+    String hashAlgorithm() {
+        return hashAlgorithm;
+    }
+
+    void hashAlgorithm(String algorithm) {
+        hashAlgorithm = algorithm;
+    }
+
+    /** RANG for the next HASH: first and last byte, both included. */
+    void hashRange(long first, long last) {
+        hashRange = new long[] {first, last};
+    }
+
+    /** The range for this HASH, if RANG set one; it applies to one HASH only. */
+    Optional<long[]> takeHashRange() {
+        long[] range = hashRange;
+        hashRange = null;
+        return Optional.ofNullable(range);
     }
 
     private void closeDataConnector() {
