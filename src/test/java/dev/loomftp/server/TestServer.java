@@ -59,10 +59,21 @@ final class TestServer implements AutoCloseable {
 
     static TestServer start(Path folder, Config.Timeouts timeouts, Config.Limits limits, Config.Access publicAccess)
             throws IOException {
+        return start(folder, "127.0.0.1", timeouts, limits, publicAccess);
+    }
+
+    /** A server listening on {@code address}, such as "::1". */
+    static TestServer startOn(Path folder, String address) throws IOException {
+        return start(folder, address, new Config.Timeouts(DEFAULT_IDLE, DEFAULT_SETUP, DEFAULT_STALL), limits(20),
+                Config.Access.READ_WRITE);
+    }
+
+    private static TestServer start(Path folder, String address, Config.Timeouts timeouts, Config.Limits limits,
+            Config.Access publicAccess) throws IOException {
         Path root = folder.resolve("data");
         Path usersFile = folder.resolve("users.txt");
         Config config = new Config(
-                List.of(new Config.Listener("127.0.0.1", 0)),
+                List.of(new Config.Listener(address, 0)),
                 new Config.Passive(42000, 42999, null),
                 new Config.Storage(root, List.of(
                         new Config.Mount("/", "{user}", Config.Access.READ_WRITE),
