@@ -2,7 +2,6 @@ package dev.loomftp.server;
 
 import dev.loomftp.protocol.Reply;
 import dev.loomftp.storage.FileEntry;
-import dev.loomftp.storage.InvalidPathException;
 import dev.loomftp.storage.VirtualPath;
 import java.io.IOException;
 import java.time.Instant;
@@ -36,7 +35,7 @@ final class FileCommands {
 
     /** MKD (and XMKD): replies 257 with the new folder's path in quotes, as RFC 959 asks. */
     static void mkd(Session session, String argument) throws IOException {
-        Optional<VirtualPath> path = writablePath(session, argument);
+        Optional<VirtualPath> path = session.resolveOrReply(argument, 553);
         if (path.isPresent() && applied(session, "MKD", path.get(), target -> session.files().createFolder(target))) {
             session.reply(257, NavigationCommands.quoted(path.get()) + " created.");
         }
@@ -48,7 +47,7 @@ final class FileCommands {
 
     /** RNFR: remembers what to rename; the next command must be RNTO. */
     static void rnfr(Session session, String argument) throws IOException {
-        Optional<VirtualPath> path = writablePath(session, argument);
+        Optional<VirtualPath> path = session.resolveOrReply(argument, 553);
         if (path.isEmpty()) {
             return;
         }
@@ -71,7 +70,7 @@ final class FileCommands {
             session.reply(503, "Send RNFR first.");
             return;
         }
-        Optional<VirtualPath> to = writablePath(session, argument);
+        Optional<VirtualPath> to = session.resolveOrReply(argument, 553);
         if (to.isPresent() && applied(session, "RNTO", to.get(), target -> session.files().rename(from.get(), target))) {
             Logger.info("session {} rename user={} {} -> {}", session.id(), session.userName(), from.get(), to.get());
             session.reply(250, "Renamed.");
@@ -80,14 +79,8 @@ final class FileCommands {
 
     /** MDTM (RFC 3659): a file's modification time, in UTC. */
     static void mdtm(Session session, String argument) throws IOException {
-        VirtualPath path;
-        try {
-            path = session.resolve(argument);
-        } catch (InvalidPathException e) {
-            session.reply(550, "Invalid path.");
-            return;
-        }
-        Optional<FileEntry> entry = TransferCommands.statFile(session, path);
+        Optional<VirtualPath> path = session.resolveOrReply(argument, 550);
+        Optional<FileEntry> entry = path.isEmpty() ? Optional.empty() : TransferCommands.statFile(session, path.get());
         if (entry.isPresent()) {
             session.reply(213, Facts.time(entry.get().modified()));
         }
@@ -106,7 +99,7 @@ final class FileCommands {
             session.reply(501, "Syntax: MFMT YYYYMMDDHHMMSS path (UTC).");
             return;
         }
-        Optional<VirtualPath> path = writablePath(session, matcher.group(2));
+        Optional<VirtualPath> path = session.resolveOrReply(matcher.group(2), 553);
         if (path.isPresent() && applied(session, "MFMT", path.get(), target -> session.files().setModified(target, time))) {
             session.reply(213, "Modify=" + matcher.group(1) + "; " + path.get());
         }
@@ -128,7 +121,7 @@ final class FileCommands {
             return;
         }
         int mode = Integer.parseInt(chmod.group(1), 8) & 0777;
-        Optional<VirtualPath> path = writablePath(session, chmod.group(2));
+        Optional<VirtualPath> path = session.resolveOrReply(chmod.group(2), 553);
         if (path.isPresent() && applied(session, "SITE CHMOD", path.get(), target -> session.files().setMode(target, mode))) {
             session.reply(200, "Mode of " + path.get().name() + " set to " + String.format("%03o", mode) + ".");
         }
@@ -136,7 +129,7 @@ final class FileCommands {
 
     private static void change(Session session, String verb, String argument, Change change, int code, String done)
             throws IOException {
-        Optional<VirtualPath> path = writablePath(session, argument);
+        Optional<VirtualPath> path = session.resolveOrReply(argument, 553);
         if (path.isPresent() && applied(session, verb, path.get(), change)) {
             Logger.info("session {} {} user={} {}", session.id(), verb.toLowerCase(Locale.ROOT), session.userName(),
                     path.get());
@@ -157,13 +150,4 @@ final class FileCommands {
         return false;
     }
 
-    /** The path a command changes, or empty after a 553 reply when it cannot be a name. */
-    private static Optional<VirtualPath> writablePath(Session session, String argument) throws IOException {
-        try {
-            return Optional.of(session.resolve(argument));
-        } catch (InvalidPathException e) {
-            session.reply(553, "File name not allowed.");
-            return Optional.empty();
-        }
-    }
 }

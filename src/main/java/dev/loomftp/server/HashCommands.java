@@ -1,7 +1,6 @@
 package dev.loomftp.server;
 
 import dev.loomftp.storage.FileEntry;
-import dev.loomftp.storage.InvalidPathException;
 import dev.loomftp.storage.VirtualPath;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -124,14 +123,11 @@ final class HashCommands {
     private record Target(VirtualPath path, FileEntry entry) {}
 
     private static Optional<Target> target(Session session, String argument) throws IOException {
-        VirtualPath path;
-        try {
-            path = session.resolve(argument);
-        } catch (InvalidPathException e) {
-            session.reply(550, "Invalid path.");
+        Optional<VirtualPath> path = session.resolveOrReply(argument, 550);
+        if (path.isEmpty()) {
             return Optional.empty();
         }
-        return TransferCommands.statFile(session, path).map(entry -> new Target(path, entry));
+        return TransferCommands.statFile(session, path.get()).map(entry -> new Target(path.get(), entry));
     }
 
     /** The hash of {@code length} bytes from {@code first}, or empty after an error reply. */

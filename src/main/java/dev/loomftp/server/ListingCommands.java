@@ -2,7 +2,6 @@ package dev.loomftp.server;
 
 import dev.loomftp.protocol.Reply;
 import dev.loomftp.storage.FileEntry;
-import dev.loomftp.storage.InvalidPathException;
 import dev.loomftp.storage.VirtualPath;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -37,7 +36,7 @@ final class ListingCommands {
 
     /** MLSD (RFC 3659): the entries of a folder, with facts; a file is an error. */
     static void mlsd(Session session, String argument) throws IOException, InterruptedException {
-        Optional<VirtualPath> path = resolve(session, argument);
+        Optional<VirtualPath> path = session.resolveOrReply(argument, 550);
         if (path.isEmpty() || !TransferCommands.dataConnectionReady(session)) {
             return;
         }
@@ -55,7 +54,7 @@ final class ListingCommands {
 
     /** MLST (RFC 3659): one entry's facts, over the control connection. */
     static void mlst(Session session, String argument) throws IOException {
-        Optional<VirtualPath> path = resolve(session, argument);
+        Optional<VirtualPath> path = session.resolveOrReply(argument, 550);
         if (path.isEmpty()) {
             return;
         }
@@ -77,7 +76,7 @@ final class ListingCommands {
             return;
         }
         ListArguments parsed = ListArguments.parse(argument);
-        Optional<VirtualPath> path = resolve(session, parsed.path());
+        Optional<VirtualPath> path = session.resolveOrReply(parsed.path(), 550);
         if (path.isEmpty()) {
             return;
         }
@@ -118,7 +117,7 @@ final class ListingCommands {
 
     private static void listing(Session session, String verb, ListArguments parsed, LineFormat format)
             throws IOException, InterruptedException {
-        Optional<VirtualPath> path = resolve(session, parsed.path());
+        Optional<VirtualPath> path = session.resolveOrReply(parsed.path(), 550);
         if (path.isEmpty() || !TransferCommands.dataConnectionReady(session)) {
             return;
         }
@@ -152,15 +151,6 @@ final class ListingCommands {
                     .iterator();
             DataTransfer.run(session, verb, folder, "Opening ASCII mode data connection for the listing.",
                     TransferCommands.COMPLETE, data -> DataTransfer.writeLines(data, lines));
-        }
-    }
-
-    private static Optional<VirtualPath> resolve(Session session, String argument) throws IOException {
-        try {
-            return Optional.of(session.resolve(argument));
-        } catch (InvalidPathException e) {
-            session.reply(550, "Invalid path.");
-            return Optional.empty();
         }
     }
 

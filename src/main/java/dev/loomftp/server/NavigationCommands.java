@@ -1,7 +1,6 @@
 package dev.loomftp.server;
 
 import dev.loomftp.storage.FileEntry;
-import dev.loomftp.storage.InvalidPathException;
 import dev.loomftp.storage.VirtualPath;
 import java.io.IOException;
 import java.util.Optional;
@@ -16,14 +15,10 @@ final class NavigationCommands {
     }
 
     static void cwd(Session session, String argument) throws IOException {
-        VirtualPath target;
-        try {
-            target = session.resolve(argument);
-        } catch (InvalidPathException e) {
-            session.reply(553, "Invalid path.");
-            return;
+        Optional<VirtualPath> target = session.resolveOrReply(argument, 553);
+        if (target.isPresent()) {
+            change(session, target.get(), 250);
         }
-        change(session, target, 250);
     }
 
     /** CDUP answers 200, as RFC 959 lists it. */

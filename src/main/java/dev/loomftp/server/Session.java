@@ -329,6 +329,20 @@ final class Session {
         cwd = path;
     }
 
+    /**
+     * Resolves a path the client sent, or, when it cannot name a file at all, replies
+     * {@code code} (550 for a path that is read, 553 for a name that would be created) and returns
+     * empty.
+     */
+    Optional<VirtualPath> resolveOrReply(String text, int code) throws IOException {
+        try {
+            return Optional.of(resolve(text));
+        } catch (InvalidPathException e) {
+            reply(code, code == 553 ? "File name not allowed." : "Invalid path.");
+            return Optional.empty();
+        }
+    }
+
     /** Resolves a path the client sent against the current folder. */
     VirtualPath resolve(String text) throws InvalidPathException {
         return VirtualPath.resolve(cwd, text);

@@ -2,7 +2,6 @@ package dev.loomftp.server;
 
 import dev.loomftp.protocol.Reply;
 import dev.loomftp.storage.FileEntry;
-import dev.loomftp.storage.InvalidPathException;
 import dev.loomftp.storage.VirtualPath;
 import dev.loomftp.storage.WriteMode;
 import java.io.IOException;
@@ -26,7 +25,7 @@ final class TransferCommands {
     private TransferCommands() {}
 
     static void retr(Session session, String argument) throws IOException, InterruptedException {
-        Optional<VirtualPath> path = readablePath(session, argument);
+        Optional<VirtualPath> path = session.resolveOrReply(argument, 550);
         if (path.isEmpty() || !dataConnectionReady(session)) {
             return;
         }
@@ -74,16 +73,11 @@ final class TransferCommands {
      */
     static void stou(Session session, String argument) throws IOException, InterruptedException {
         session.takeRestartOffset();
-        VirtualPath base;
-        try {
-            base = session.resolve(argument.isBlank() ? "stou" : argument);
-        } catch (InvalidPathException e) {
-            session.reply(553, "File name not allowed.");
+        Optional<VirtualPath> named = session.resolveOrReply(argument.isBlank() ? "stou" : argument, 553);
+        if (named.isEmpty() || !dataConnectionReady(session)) {
             return;
         }
-        if (!dataConnectionReady(session)) {
-            return;
-        }
+        VirtualPath base = named.get();
         for (int attempt = 0; attempt < UNIQUE_NAME_ATTEMPTS; attempt++) {
             VirtualPath path = base.parent().child(uniqueName(base.name(), attempt, argument.isBlank()));
             SeekableByteChannel file;
@@ -126,7 +120,7 @@ final class TransferCommands {
 
     /** SIZE (RFC 3659): the bytes RETR would send in the current type. */
     static void size(Session session, String argument) throws IOException {
-        Optional<VirtualPath> path = readablePath(session, argument);
+        Optional<VirtualPath> path = session.resolveOrReply(argument, 550);
         if (path.isEmpty()) {
             return;
         }
@@ -158,16 +152,11 @@ final class TransferCommands {
 
     private static void store(Session session, String verb, String argument, WriteMode mode, long offset)
             throws IOException, InterruptedException {
-        VirtualPath path;
-        try {
-            path = session.resolve(argument);
-        } catch (InvalidPathException e) {
-            session.reply(553, "File name not allowed.");
+        Optional<VirtualPath> named = session.resolveOrReply(argument, 553);
+        if (named.isEmpty() || !dataConnectionReady(session)) {
             return;
         }
-        if (!dataConnectionReady(session)) {
-            return;
-        }
+        VirtualPath path = named.get();
         SeekableByteChannel file;
         try {
             Optional<FileEntry> existing = session.files().stat(path);
@@ -205,15 +194,6 @@ final class TransferCommands {
             buffer.clear();
         }
         return size;
-    }
-
-    private static Optional<VirtualPath> readablePath(Session session, String argument) throws IOException {
-        try {
-            return Optional.of(session.resolve(argument));
-        } catch (InvalidPathException e) {
-            session.reply(550, "Invalid path.");
-            return Optional.empty();
-        }
     }
 
     /** The entry of a plain file, or empty after a 550 reply. */
