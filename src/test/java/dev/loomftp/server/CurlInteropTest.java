@@ -89,7 +89,8 @@ class CurlInteropTest {
 
         ExternalClient.Result resumed = curl("-C", "-", "-o", partial.toString(), url("movie.bin"));
 
-        assertTrue(resumed.stderr().contains("> REST 2000000"), () -> "curl resumed at the local size\n" + resumed.describe());
+        assertTrue(resumed.stderr().contains("> REST 2000000"),
+                () -> "curl resumed at the local size\n" + resumed.describe());
         assertEquals(TransferTest.sha256(original), TransferTest.sha256(partial), "resumed download");
     }
 
@@ -100,7 +101,8 @@ class CurlInteropTest {
 
         ExternalClient.Result resumed = curl("-C", "-", "-T", original.toString(), url("backup.bin"));
 
-        assertTrue(resumed.stderr().contains("> SIZE backup.bin"), () -> "curl asked how much arrived\n" + resumed.describe());
+        assertTrue(resumed.stderr().contains("> SIZE backup.bin"),
+                () -> "curl asked how much arrived\n" + resumed.describe());
         assertTrue(resumed.stderr().contains("> APPE backup.bin"), () -> "curl appended the rest\n" + resumed.describe());
         assertEquals(TransferTest.sha256(original), TransferTest.sha256(home.resolve("backup.bin")), "resumed upload");
     }
@@ -124,7 +126,8 @@ class CurlInteropTest {
 
     /** Runs curl as alice, verbose (the protocol goes to stderr), and checks that it succeeded. */
     private ExternalClient.Result curl(String... arguments) throws IOException, InterruptedException {
-        String[] common = {"-sS", "-v", "--user", "alice:" + PASSWORD, "--connect-timeout", "10", "--max-time", "60"};
+        String[] common = {"-sS", "-v", "--user", "alice:" + PASSWORD,
+            "--connect-timeout", "10", "--max-time", "60"};
         String[] all = Arrays.copyOf(common, common.length + arguments.length);
         System.arraycopy(arguments, 0, all, common.length, arguments.length);
         return curl.run(all).assertSuccess();

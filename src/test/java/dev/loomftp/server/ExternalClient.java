@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -71,7 +72,7 @@ final class ExternalClient {
 
     /** Runs the program with these arguments, and kills it (and what it started) at the time limit. */
     Result run(String... arguments) throws IOException, InterruptedException {
-        List<String> command = new java.util.ArrayList<>();
+        List<String> command = new ArrayList<>();
         command.add(program);
         command.addAll(List.of(arguments));
         Path stdout = Files.createTempFile(workDir, "stdout-", ".txt");

@@ -22,7 +22,8 @@ final class FileTrees {
     static void assumeUtf8FileNames() {
         String encoding = System.getProperty("sun.jnu.encoding", "");
         assumeTrue(encoding.equalsIgnoreCase("UTF-8"),
-                () -> "file names are encoded as " + encoding + ", not UTF-8; run with LANG=C.UTF-8 to test non-ASCII names");
+                () -> "file names are encoded as " + encoding
+                        + ", not UTF-8; run with LANG=C.UTF-8 to test non-ASCII names");
     }
 
     /**

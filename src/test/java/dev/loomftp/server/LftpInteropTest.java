@@ -48,11 +48,11 @@ class LftpInteropTest {
         Map<String, String> original = FileTrees.snapshot(tree);
         assertEquals(FILES, original.values().stream().filter(value -> !value.equals("folder")).count());
 
-        lftp("mirror -R --parallel=3 " + tree + " /uploaded");
+        lftp("mirror -R --parallel=3 '" + tree + "' /uploaded");
         assertEquals(original, FileTrees.snapshot(server.folder("alice").resolve("uploaded")), "tree on the server");
 
         Path fresh = local.resolve("fresh");
-        lftp("mirror --parallel=3 /uploaded " + fresh);
+        lftp("mirror --parallel=3 /uploaded '" + fresh + "'");
         assertEquals(original, FileTrees.snapshot(fresh), "tree mirrored back down");
     }
 
@@ -63,7 +63,8 @@ class LftpInteropTest {
         Path original = FileTrees.write(local.resolve("upload.txt"), 5_000, 11);
         Path downloaded = local.resolve("downloaded.txt");
 
-        ExternalClient.Result result = lftp("put " + original + " -o '" + name + "'; cls -1; get '" + name + "' -o " + downloaded);
+        ExternalClient.Result result = lftp("put '%s' -o '%s'; cls -1; get '%s' -o '%s'"
+                .formatted(original, name, name, downloaded));
 
         assertEquals(TransferTest.sha256(original), TransferTest.sha256(server.folder("alice").resolve(name)),
                 "stored under its own name");
