@@ -59,6 +59,12 @@ final class RawClient implements AutoCloseable {
         out.flush();
     }
 
+    /** Sends one byte as TCP urgent data, the way clients mark ABOR (RFC 959 section 4.1.3). */
+    void sendUrgent(int b) throws IOException {
+        out.flush();
+        socket.sendUrgentData(b);
+    }
+
     /** The server's address, where passive data connections go. */
     java.net.InetAddress host() {
         return socket.getInetAddress();

@@ -1,0 +1,107 @@
+package dev.loomftp.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** lftp against the server: a whole tree mirrored up and back down, and UTF-8 names. */
+class LftpInteropTest {
+    private static final String PASSWORD = "alice-password";
+    private static final int FILES = 200;
+    private static final String[][] FOLDERS = {{"alpha", "beta", "gamma"}, {"one", "two", "three", "four"}, {"x", "y"}};
+
+    @TempDir
+    Path folder;
+
+    @TempDir
+    Path local;
+
+    private TestServer server;
+    private ExternalClient lftp;
+
+    @BeforeEach
+    void start() throws IOException {
+        lftp = ExternalClient.require("lftp", local).timeout(Duration.ofSeconds(120));
+        server = TestServer.start(folder).withUser("alice", PASSWORD);
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void mirrorUpAndBackDownIsByteIdentical() throws Exception {
+        Path tree = writeMixedTree(local.resolve("tree"));
+        Map<String, String> original = FileTrees.snapshot(tree);
+        assertEquals(FILES, original.values().stream().filter(value -> !value.equals("folder")).count());
+
+        lftp("mirror -R --parallel=3 '" + tree + "' /uploaded");
+        assertEquals(original, FileTrees.snapshot(server.folder("alice").resolve("uploaded")), "tree on the server");
+
+        Path fresh = local.resolve("fresh");
+        lftp("mirror --parallel=3 /uploaded '" + fresh + "'");
+        assertEquals(original, FileTrees.snapshot(fresh), "tree mirrored back down");
+    }
+
+    @Test
+    void nonAsciiNamesRoundTrip() throws Exception {
+        FileTrees.assumeUtf8FileNames();
+        String name = FileTrees.UNICODE_NAME;
+        Path original = FileTrees.write(local.resolve("upload.txt"), 5_000, 11);
+        Path downloaded = local.resolve("downloaded.txt");
+
+        ExternalClient.Result result = lftp("put '%s' -o '%s'; cls -1; get '%s' -o '%s'"
+                .formatted(original, name, name, downloaded));
+
+        assertEquals(TransferTest.sha256(original), TransferTest.sha256(server.folder("alice").resolve(name)),
+                "stored under its own name");
+        assertTrue(result.stdout().lines().anyMatch(name::equals), () -> "listed by name\n" + result.describe());
+        assertEquals(TransferTest.sha256(original), TransferTest.sha256(downloaded), "downloaded bytes");
+    }
+
+    /** Runs lftp commands in one session as alice; any failed command fails the run. */
+    private ExternalClient.Result lftp(String commands) throws IOException, InterruptedException {
+        String script = String.join("; ",
+                "set cmd:fail-exit yes", "set net:max-retries 1", "set net:timeout 20", "set ftp:ssl-allow no",
+                "set xfer:clobber on", "open -u alice," + PASSWORD + " -p " + server.port() + " 127.0.0.1", commands);
+        return lftp.run("-c", script).assertSuccess();
+    }
+
+    /**
+     * 200 files from 0 bytes to 20 MB in folders up to three levels deep, with an empty folder and
+     * names with spaces, the same on every run: one file of 20 MB, three of a few MB, every tenth
+     * empty, the rest up to 64 KB.
+     */
+    private static Path writeMixedTree(Path root) throws IOException {
+        Random random = new Random(42);
+        for (int i = 0; i < FILES; i++) {
+            long size = switch (i) {
+                case 0 -> 20L * 1024 * 1024;
+                case 1, 2, 3 -> 3_000_000 + random.nextInt(3_000_000);
+                default -> i % 10 == 0 ? 0 : random.nextInt(64 * 1024);
+            };
+            Path parent = root;
+            for (int level = 0; level < i % 4; level++) {
+                String[] names = FOLDERS[level];
+                parent = parent.resolve(names[(i / 4 + level) % names.length]);
+            }
+            String name = (i % 17 == 0 ? "file %03d.bin" : "file-%03d.bin").formatted(i);
+            FileTrees.write(parent.resolve(name), size, i);
+        }
+        Files.createDirectories(root.resolve("alpha/empty"));
+        return root;
+    }
+}
