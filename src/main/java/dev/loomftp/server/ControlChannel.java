@@ -43,7 +43,13 @@ final class ControlChannel implements AutoCloseable {
     private final Deque<ControlLine> heldBack = new ArrayDeque<>();
     private volatile boolean closed;
 
-    ControlChannel(SocketChannel socket, int maxLineLength) {
+    /**
+     * Takes over a control connection. Urgent data is read in line: clients mark ABOR with it
+     * (RFC 959's Telnet Synch, or Python's ftplib sending ABOR's line end as urgent), and out of
+     * line the kernel would drop that byte and the command with it.
+     */
+    ControlChannel(SocketChannel socket, int maxLineLength) throws IOException {
+        socket.socket().setOOBInline(true);
         this.socket = socket;
         this.reader = new LineReader(Channels.newInputStream(socket), maxLineLength);
         this.out = new BufferedOutputStream(Channels.newOutputStream(socket), 4096);

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** lftp against the server: a whole tree mirrored up and back down, and UTF-8 names. */
 class LftpInteropTest {
@@ -42,18 +44,22 @@ class LftpInteropTest {
         }
     }
 
-    @Test
-    void mirrorUpAndBackDownIsByteIdentical() throws Exception {
+    @ParameterizedTest(name = "MODE Z {0}")
+    @ValueSource(booleans = {false, true})
+    void mirrorUpAndBackDownIsByteIdentical(boolean modeZ) throws Exception {
         Path tree = writeMixedTree(local.resolve("tree"));
         Map<String, String> original = FileTrees.snapshot(tree);
         assertEquals(FILES, original.values().stream().filter(value -> !value.equals("folder")).count());
+        Path debug = local.resolve("lftp-debug.log");
+        String settings = "set ftp:use-mode-z " + (modeZ ? "yes" : "no") + "; debug -o '" + debug + "' 5";
 
-        lftp("mirror -R --parallel=3 '" + tree + "' /uploaded");
+        lftp(settings, "mirror -R --parallel=3 '" + tree + "' /uploaded");
         assertEquals(original, FileTrees.snapshot(server.folder("alice").resolve("uploaded")), "tree on the server");
 
         Path fresh = local.resolve("fresh");
-        lftp("mirror --parallel=3 /uploaded '" + fresh + "'");
+        lftp(settings, "mirror --parallel=3 /uploaded '" + fresh + "'");
         assertEquals(original, FileTrees.snapshot(fresh), "tree mirrored back down");
+        assertEquals(modeZ, Files.readString(debug).contains("---> MODE Z"), "lftp used MODE Z: " + modeZ);
     }
 
     @Test
@@ -74,9 +80,14 @@ class LftpInteropTest {
 
     /** Runs lftp commands in one session as alice; any failed command fails the run. */
     private ExternalClient.Result lftp(String commands) throws IOException, InterruptedException {
+        return lftp("set ftp:use-mode-z no", commands);
+    }
+
+    private ExternalClient.Result lftp(String settings, String commands) throws IOException, InterruptedException {
         String script = String.join("; ",
                 "set cmd:fail-exit yes", "set net:max-retries 1", "set net:timeout 20", "set ftp:ssl-allow no",
-                "set xfer:clobber on", "open -u alice," + PASSWORD + " -p " + server.port() + " 127.0.0.1", commands);
+                "set xfer:clobber on", settings,
+                "open -u alice," + PASSWORD + " -p " + server.port() + " 127.0.0.1", commands);
         return lftp.run("-c", script).assertSuccess();
     }
 

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Objects;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,8 +58,6 @@ class PythonFtplibInteropTest {
                 "the upload resumed with REST is the whole file");
     }
 
-    @Disabled("server bug: ftplib sends ABOR with its LF as TCP urgent data; the control socket drops it "
-            + "(no SO_OOBINLINE), so ABOR is never read and the session hangs until the stall timeout")
     @Test
     void abortOfARunningDownloadKeepsTheSessionUsable() throws Exception {
         try (RandomAccessFile big = new RandomAccessFile(server.folder("alice").resolve("big.bin").toFile(), "rw")) {

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -22,8 +21,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * ftplib sends {@code ABOR\r\n} with MSG_OOB, so its last byte is urgent; lftp and the BSD ftp
  * client follow RFC 959 section 4.1.3, Telnet IP then Synch, with the second IAC urgent.
  */
-@Disabled("server bug: the control socket is not SO_OOBINLINE, so the urgent byte is dropped: "
-        + "ftplib's ABOR is never read, and the Telnet Synch form leaves a DM byte before ABOR (500)")
 class UrgentAbortInteropTest {
     private static final String PASSWORD = "alice-password";
     private static final int IAC = 255;
