@@ -68,7 +68,7 @@ public final class BuildImage {
         Path archive = image.resolve("lib/loomftp.jsa");
         Path java = image.resolve("bin/java");
         var process = new ProcessBuilder(java.toString(),
-                "-XX:ArchiveClassesAtExit=" + archive,
+                "-XX:ArchiveClassesAtExit=" + archive, "-XX:+UseSerialGC",
                 "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
                 "-m", module + "/" + mainClass, "--cds-training")
                 .redirectErrorStream(true)

@@ -13,8 +13,15 @@ case "$self" in
   */*) bin=${self%/*} ;;
   *) bin=. ;;
 esac
+# The serial collector: loomftp's live heap is small (about 30 KiB a session), and with it the
+# process keeps about 40% less memory than with G1 for 500 idle sessions, at the same transfer
+# speed (see README). Choose another collector in LOOMFTP_JAVA_OPTS to override it.
+gc=-XX:+UseSerialGC
+case "$LOOMFTP_JAVA_OPTS" in
+  *GC*) gc= ;;
+esac
 cds=
 if [ -f "$bin/../lib/loomftp.jsa" ]; then
   cds="-XX:SharedArchiveFile=$bin/../lib/loomftp.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
 fi
-exec "$bin/java" $cds $LOOMFTP_JAVA_OPTS "-Dloomftp.command=$0" -m @MODULE@/@MAIN_CLASS@ "$@"
+exec "$bin/java" $gc $cds $LOOMFTP_JAVA_OPTS "-Dloomftp.command=$0" -m @MODULE@/@MAIN_CLASS@ "$@"

@@ -60,22 +60,28 @@ public final class PeerBenchmark {
         }
     }
 
+    /** Starts one server; each is started only when its turn comes, and stopped after it. */
+    @FunctionalInterface
+    private interface Starter {
+        Peer start() throws IOException, InterruptedException;
+    }
+
     private void run() throws Exception {
-        List<Peer> peers = new ArrayList<>();
-        peers.add(loomftp(2201));
+        List<Starter> peers = new ArrayList<>();
+        peers.add(() -> loomftp(2201));
         if (Files.isExecutable(Path.of("/usr/sbin/vsftpd"))) {
-            peers.add(vsftpd(2202));
+            peers.add(() -> vsftpd(2202));
         }
         if (python3HasPyftpdlib()) {
-            peers.add(pyftpdlib(2203));
+            peers.add(() -> pyftpdlib(2203));
         }
         System.out.printf(Locale.ROOT, "%s, %d cores, file %d MiB, %d rounds (median), %d idle sessions%n%n",
                 Instant.now(), Runtime.getRuntime().availableProcessors(), FILE_SIZE >> 20, ROUNDS, IDLE_SESSIONS);
         System.out.println("| server | download MB/s | upload MB/s | memory at start MiB | after transfers MiB"
                 + " | with " + IDLE_SESSIONS + " idle sessions MiB |");
         System.out.println("|---|---|---|---|---|---|");
-        for (Peer peer : peers) {
-            try (peer) {
+        for (Starter starter : peers) {
+            try (Peer peer = starter.start()) {
                 peer.awaitListening();
                 double start = mebibytes(Memory.pss(peer.process().pid()));
                 double down = median(() -> curlSeconds(peer, List.of("-o", "/dev/null", peer.url("payload.bin"))));
@@ -257,7 +263,7 @@ public final class PeerBenchmark {
     }
 
     /** A server under test, as a process. */
-    private record Peer(String name, int port, boolean withUser, Process process) implements AutoCloseable {
+    private record Peer(String name, int port, boolean withUser, Path folder, Process process) implements AutoCloseable {
 
         static Peer start(String name, int port, boolean withUser, Path folder, List<String> command)
                 throws IOException {
@@ -265,7 +271,7 @@ public final class PeerBenchmark {
                     .redirectOutput(folder.resolve("stdout.log").toFile())
                     .redirectError(folder.resolve("stderr.log").toFile())
                     .start();
-            return new Peer(name, port, withUser, process);
+            return new Peer(name, port, withUser, folder, process);
         }
 
         String url(String path) {
@@ -277,7 +283,8 @@ public final class PeerBenchmark {
             Instant deadline = Instant.now().plusSeconds(30);
             while (Instant.now().isBefore(deadline)) {
                 if (!process.isAlive()) {
-                    throw new IOException(name + " exited with " + process.exitValue());
+                    throw new IOException(name + " exited with " + process.exitValue() + ": "
+                            + Files.readString(folder.resolve("stderr.log")));
                 }
                 try (Socket socket = new Socket()) {
                     socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
