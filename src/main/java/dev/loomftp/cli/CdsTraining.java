@@ -40,7 +40,9 @@ final class CdsTraining {
             Config defaults = ConfigLoader.defaults();
             Config config = new Config(List.of(new Config.Listener("127.0.0.1", 0)), defaults.passive(),
                     defaults.storage(), defaults.users(), defaults.limits(), defaults.timeouts(),
-                    new Config.Logging(Config.Level.WARN, null)).withRoot(root);
+                    new Config.Logging(Config.Level.WARN, null),
+                    new Config.Tls(Config.Policy.OFF, Config.Policy.OFF, List.of(), null, null,
+                            root.resolve("tls.p12"), null, false)).withRoot(root);
             LoggingSetup.apply(config.logging());
             try (FtpServer server = FtpServer.start(config, new NoUsers())) {
                 converse(server);

@@ -15,6 +15,7 @@ import java.util.List;
  * @param limits    sessions, line length and login attempts
  * @param timeouts  control idle, data setup and data stall
  * @param logging   log level and optional log file
+ * @param tls       FTPS: whether TLS is offered or required, and the certificate
  */
 public record Config(
         List<Listener> listeners,
@@ -23,7 +24,8 @@ public record Config(
         Users users,
         Limits limits,
         Timeouts timeouts,
-        Logging logging) {
+        Logging logging,
+        Tls tls) {
 
     /** The highest TCP port number. */
     public static final int MAX_PORT = 65_535;
@@ -43,7 +45,7 @@ public record Config(
             throw new IllegalArgumentException("port must be from 0 to " + MAX_PORT + ", not " + port);
         }
         List<Listener> moved = listeners.stream().map(listener -> new Listener(listener.address(), port)).toList();
-        return new Config(moved, passive, storage, users, limits, timeouts, logging);
+        return new Config(moved, passive, storage, users, limits, timeouts, logging, tls);
     }
 
     /**
@@ -53,7 +55,7 @@ public record Config(
      */
     public Config withRoot(Path root) {
         Storage moved = new Storage(root.toAbsolutePath().normalize(), storage.mounts());
-        return new Config(listeners, passive, moved, users, limits, timeouts, logging);
+        return new Config(listeners, passive, moved, users, limits, timeouts, logging, tls);
     }
 
     /** A control-connection listener. {@code address} "*" means every interface, IPv4 and IPv6. */
@@ -132,5 +134,37 @@ public record Config(
     /** Log levels, lowest first. */
     public enum Level {
         TRACE, DEBUG, INFO, WARN, ERROR
+    }
+
+    /**
+     * FTPS (RFC 4217).
+     *
+     * @param control             whether clients may ({@code OPTIONAL}) or must ({@code REQUIRED}) protect the
+     *                            control connection with AUTH TLS, or {@code OFF} to offer no TLS at all
+     * @param data                whether data connections may or must be protected with PROT P
+     * @param implicitListeners   listeners where TLS starts at once, without AUTH (usually port 990)
+     * @param certificate         a PEM file with the certificate chain, or null
+     * @param privateKey          the PEM file of its private key (PKCS#8), when {@code certificate} is set
+     * @param keystore            a PKCS#12 keystore with the key and chain; used when no PEM is set, and
+     *                            generated with a self-signed certificate when it does not exist
+     * @param keystorePassword    the keystore's password, or null for a generated keystore, whose password is
+     *                            kept in a file beside it
+     * @param requireSessionReuse whether a protected data connection must resume the control connection's TLS
+     *                            session, so that nobody else can take it over
+     */
+    public record Tls(Policy control, Policy data, List<Listener> implicitListeners, Path certificate,
+            Path privateKey, Path keystore, String keystorePassword, boolean requireSessionReuse) {
+        public Tls {
+            implicitListeners = List.copyOf(implicitListeners);
+        }
+
+        public boolean enabled() {
+            return control != Policy.OFF;
+        }
+    }
+
+    /** Whether a protection is offered or required. */
+    public enum Policy {
+        OFF, OPTIONAL, REQUIRED
     }
 }

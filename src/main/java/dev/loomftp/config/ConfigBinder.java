@@ -7,8 +7,10 @@ import dev.loomftp.config.Config.Listener;
 import dev.loomftp.config.Config.Logging;
 import dev.loomftp.config.Config.Mount;
 import dev.loomftp.config.Config.Passive;
+import dev.loomftp.config.Config.Policy;
 import dev.loomftp.config.Config.Storage;
 import dev.loomftp.config.Config.Timeouts;
+import dev.loomftp.config.Config.Tls;
 import dev.loomftp.config.Config.Users;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -55,7 +57,7 @@ final class ConfigBinder {
     }
 
     private Config config(ConfigNode root) throws ConfigException {
-        root.object("listeners", "passive", "storage", "users", "limits", "timeouts", "logging");
+        root.object("listeners", "passive", "storage", "users", "limits", "timeouts", "logging", "tls");
         return new Config(
                 listeners(root.get("listeners")),
                 passive(root.get("passive")),
@@ -63,7 +65,37 @@ final class ConfigBinder {
                 users(root.get("users")),
                 limits(root.get("limits")),
                 timeouts(root.get("timeouts")),
-                logging(root.get("logging")));
+                logging(root.get("logging")),
+                tls(root.get("tls")));
+    }
+
+    private Tls tls(ConfigNode node) throws ConfigException {
+        node.object("control", "data", "implicitListeners", "certificate", "privateKey", "keystore",
+                "keystorePassword", "requireSessionReuse");
+        Policy control = choice(node.get("control"), Policy.class);
+        ConfigNode dataNode = node.get("data");
+        Policy data = choice(dataNode, Policy.class);
+        if (control == Policy.OFF && data != Policy.OFF || control != Policy.OFF && data == Policy.OFF) {
+            throw dataNode.error("must be \"off\" exactly when tls.control is \"off\", not " + dataNode.describe());
+        }
+        ConfigNode implicitNode = node.get("implicitListeners");
+        List<Listener> implicit = new ArrayList<>();
+        for (ConfigNode element : implicitNode.elements()) {
+            implicit.add(listener(element));
+        }
+        if (control == Policy.OFF && !implicit.isEmpty()) {
+            throw implicitNode.error("must be empty when tls.control is \"off\"");
+        }
+        ConfigNode certificate = node.get("certificate");
+        ConfigNode privateKey = node.get("privateKey");
+        if (certificate.isNull() != privateKey.isNull()) {
+            throw (certificate.isNull() ? privateKey : certificate).error(
+                    "must be set together with " + (certificate.isNull() ? "tls.certificate" : "tls.privateKey"));
+        }
+        ConfigNode password = node.get("keystorePassword");
+        return new Tls(control, data, implicit, certificate.isNull() ? null : path(certificate),
+                privateKey.isNull() ? null : path(privateKey), path(node.get("keystore")),
+                password.isNull() ? null : password.string(), node.get("requireSessionReuse").bool());
     }
 
     private static List<Listener> listeners(ConfigNode node) throws ConfigException {

@@ -113,6 +113,14 @@ final class ConfigNode {
         return json.textValue();
     }
 
+    /** This value as a boolean. */
+    boolean bool() throws ConfigException {
+        if (!json.isBoolean()) {
+            throw error("must be true or false, not " + describe());
+        }
+        return json.booleanValue();
+    }
+
     /** Whether this value is JSON {@code null}. */
     boolean isNull() {
         return json.isNull();

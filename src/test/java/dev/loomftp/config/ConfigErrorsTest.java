@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ConfigErrorsTest {
     private static final char MARK = '@';
     private static final String TOP_KEYS =
-            "(known keys: listeners, passive, storage, users, limits, timeouts, logging)";
+            "(known keys: listeners, passive, storage, users, limits, timeouts, logging, tls)";
     private static final String DURATION_RULE = "must be a whole number followed by ms, s, m or h, like \"30s\", not ";
     private static final String ADDRESS_RULE =
             "must be \"*\" or an IP address such as 127.0.0.1 or ::1 (host names are not looked up), not ";
@@ -155,6 +155,30 @@ class ConfigErrorsTest {
                         "storage.mounts[0].source must be relative to storage.root, not \"/srv\""));
     }
 
+    static Stream<Bad> badTls() {
+        return Stream.of(
+                new Bad("tls data off while control is on", """
+                        {
+                          "tls": { "data": @"off" }
+                        }
+                        """, "tls.data must be \"off\" exactly when tls.control is \"off\", not \"off\""),
+                new Bad("certificate without its key", """
+                        {
+                          "tls": { "certificate": @"cert.pem" }
+                        }
+                        """, "tls.certificate must be set together with tls.privateKey"),
+                new Bad("unknown tls policy", """
+                        {
+                          "tls": { "control": @"maybe" }
+                        }
+                        """, "tls.control must be one of \"off\", \"optional\", \"required\", not \"maybe\""),
+                new Bad("session reuse not a boolean", """
+                        {
+                          "tls": { "requireSessionReuse": @"yes" }
+                        }
+                        """, "tls.requireSessionReuse must be true or false, not \"yes\""));
+    }
+
     static Stream<Bad> malformedJson() {
         return Stream.of(
                 new Bad("trailing comma", """
@@ -182,7 +206,7 @@ class ConfigErrorsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource({"unknownKeysAndTypes", "valuesOutOfRange", "badValues", "badMounts", "malformedJson"})
+    @MethodSource({"unknownKeysAndTypes", "valuesOutOfRange", "badValues", "badMounts", "badTls", "malformedJson"})
     void reportsTheProblemInOneLineWithFileLineColumnAndKey(Bad bad) throws IOException {
         int mark = bad.marked().indexOf(MARK);
         Path file = Files.writeString(dir.resolve("loomftp.json"), bad.marked().replace(String.valueOf(MARK), ""));

@@ -81,9 +81,17 @@ final class TestServer implements AutoCloseable {
                 new Config.Users(usersFile),
                 limits,
                 timeouts,
-                new Config.Logging(Config.Level.INFO, null));
+                new Config.Logging(Config.Level.INFO, null),
+                tls(folder, Config.Policy.OFF, Config.Policy.OFF, List.of(), false));
         FileUserStore users = new FileUserStore(usersFile, new PasswordHasher(PasswordHasher.MIN_ITERATIONS));
         return new TestServer(root, users, FtpServer.start(config, users));
+    }
+
+    /** TLS settings with a keystore generated in {@code folder} on first use. */
+    static Config.Tls tls(Path folder, Config.Policy control, Config.Policy data, List<Config.Listener> implicit,
+            boolean requireSessionReuse) {
+        return new Config.Tls(control, data, implicit, null, null, folder.resolve("tls.p12"), null,
+                requireSessionReuse);
     }
 
     /** Adds a user, whose home appears at the first login. */
