@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  */
 final class CommandTable {
     /** Commands of RFC 959 and its extensions that this server knows but does not implement yet. */
-    private static final List<String> NOT_IMPLEMENTED = List.of("SMNT", "AUTH", "PBSZ", "PROT", "CCC");
+    private static final List<String> NOT_IMPLEMENTED = List.of("SMNT");
 
     private static final Map<String, CommandSpec> COMMANDS = build();
 
@@ -65,6 +65,14 @@ final class CommandTable {
                         InfoCommands::opts),
                 row("HELP", "HELP [command]", "lists the commands, or shows one", ANYONE, OPTIONAL,
                         InfoCommands::help),
+                row("AUTH", "AUTH TLS", "starts TLS on this connection (RFC 4217)", ANYONE, REQUIRED,
+                        SecurityCommands::auth),
+                row("PBSZ", "PBSZ 0", "the protection buffer size; always 0 with TLS (RFC 4217)", ANYONE, REQUIRED,
+                        SecurityCommands::pbsz),
+                row("PROT", "PROT P|C", "protects data connections with TLS (P) or not (C)", ANYONE, REQUIRED,
+                        SecurityCommands::prot),
+                row("CCC", "CCC", "refused: the control connection stays protected", ANYONE, NONE,
+                        SecurityCommands::ccc),
                 row("REIN", "REIN", "ends the login; the connection stays open", ANYONE, NONE, LoginCommands::rein),
                 row("ACCT", "ACCT account", "not needed: there are no accounts", LOGGED_IN, REQUIRED,
                         InfoCommands::acct),

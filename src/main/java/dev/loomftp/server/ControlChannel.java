@@ -3,6 +3,7 @@ package dev.loomftp.server;
 import dev.loomftp.protocol.ControlLine;
 import dev.loomftp.protocol.LineReader;
 import dev.loomftp.protocol.Reply;
+import dev.loomftp.tls.TlsContext;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,6 +18,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
 import java.util.function.Predicate;
 
 /**
@@ -36,12 +39,18 @@ final class ControlChannel implements AutoCloseable {
     private static final Object WAKE = new Object();
 
     private final SocketChannel socket;
-    private final LineReader reader;
-    private final OutputStream out;
+    private final int maxLineLength;
+    /** The pump's reader; replaced when TLS starts, between two of the pump's reads. */
+    private LineReader reader;
+    private OutputStream out;
+    private SSLSocket tls;
+    /** How the pump goes on after an AUTH line: with the reader to use next, or empty to stop. */
+    private final BlockingQueue<Optional<LineReader>> afterAuth = new LinkedBlockingQueue<>();
     private final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
     private final Semaphore room = new Semaphore(READ_AHEAD);
     private final Deque<ControlLine> heldBack = new ArrayDeque<>();
     private volatile boolean closed;
+    private boolean holdFirstRead;
 
     /**
      * Takes over a control connection. Urgent data is read in line: clients mark ABOR with it
@@ -51,12 +60,52 @@ final class ControlChannel implements AutoCloseable {
     ControlChannel(SocketChannel socket, int maxLineLength) throws IOException {
         socket.socket().setOOBInline(true);
         this.socket = socket;
+        this.maxLineLength = maxLineLength;
         this.reader = new LineReader(Channels.newInputStream(socket), maxLineLength);
         this.out = new BufferedOutputStream(Channels.newOutputStream(socket), 4096);
     }
 
+    /**
+     * Starts TLS on this connection, as the server (AUTH TLS, or at once on an implicit-TLS
+     * listener), with the handshake under {@code deadline}. Call it only while the pump waits:
+     * before it starts, or after it has handed over an AUTH line.
+     *
+     * @throws TimeoutException when the handshake did not finish in time
+     */
+    void startTls(TlsContext context, Duration deadline) throws IOException, TimeoutException, InterruptedException {
+        SSLSocket secured = Deadline.within(deadline, () -> context.serverSocket(socket.socket()));
+        tls = secured;
+        reader = new LineReader(secured.getInputStream(), maxLineLength);
+        out = new BufferedOutputStream(secured.getOutputStream(), 4096);
+    }
+
+    /** The TLS session of this connection, if TLS is on. */
+    Optional<SSLSession> tlsSession() {
+        return Optional.ofNullable(tls).map(SSLSocket::getSession);
+    }
+
+    /** Lets the pump go on after an AUTH line, reading through TLS if it started. */
+    void authHandled() {
+        afterAuth.add(Optional.of(reader));
+    }
+
+    /**
+     * Makes the pump wait, before its first read, for {@link #authHandled()}: on an implicit-TLS
+     * connection the first bytes are the TLS handshake.
+     */
+    void holdReading() {
+        holdFirstRead = true;
+    }
+
     /** Reads lines until the connection ends or is closed. Runs in its own subtask. */
     Void pump() throws InterruptedException {
+        if (holdFirstRead) {
+            Optional<LineReader> first = afterAuth.take();
+            if (first.isEmpty()) {
+                return null;
+            }
+            reader = first.get();
+        }
         ControlLine line;
         do {
             room.acquire();
@@ -69,8 +118,21 @@ final class ControlChannel implements AutoCloseable {
                 line = new ControlLine.End();
             }
             events.add(line);
+            if (isAuth(line)) {
+                // What follows AUTH may be a TLS handshake: read nothing more until the session
+                // has answered it.
+                Optional<LineReader> next = afterAuth.take();
+                if (next.isEmpty()) {
+                    return null;
+                }
+                reader = next.get();
+            }
         } while (!(line instanceof ControlLine.End));
         return null;
+    }
+
+    static boolean isAuth(ControlLine line) {
+        return line instanceof ControlLine.Text text && Session.verbOf(text.text()).equals("AUTH");
     }
 
     /**
@@ -153,5 +215,6 @@ final class ControlChannel implements AutoCloseable {
             // Closing is best effort; the session is ending either way.
         }
         room.release(READ_AHEAD);
+        afterAuth.add(Optional.empty());
     }
 }

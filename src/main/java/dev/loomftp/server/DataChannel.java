@@ -1,15 +1,20 @@
 package dev.loomftp.server;
 
+import dev.loomftp.tls.TlsContext;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
 
 /**
  * An open data connection. Every blocking step runs under the stall deadline (see
@@ -26,6 +31,8 @@ final class DataChannel implements AutoCloseable {
     /** The buffer between the compressor and the socket in MODE Z. */
     private static final int WIRE_SIZE = 64 * 1024;
     private static final ByteBuffer NO_INPUT = ByteBuffer.allocate(0);
+    /** The most bytes given to TLS in one write, or asked of it in one read. */
+    private static final int TLS_CHUNK = 64 * 1024;
 
     private final SocketChannel socket;
     private final Duration stall;
@@ -35,6 +42,9 @@ final class DataChannel implements AutoCloseable {
     private Deflater deflater;
     private Inflater inflater;
     private ByteBuffer wire;
+    private SSLSocket tls;
+    private InputStream tlsIn;
+    private OutputStream tlsOut;
 
     DataChannel(SocketChannel socket, Duration stall) {
         this.socket = socket;
@@ -120,20 +130,30 @@ final class DataChannel implements AutoCloseable {
      * end of the data.
      */
     int read(ByteBuffer buffer) throws IOException, InterruptedException {
-        int read = inflater == null ? step(() -> socket.read(buffer)) : inflate(buffer);
+        int read = inflater == null ? readRaw(buffer) : inflate(buffer);
         if (read > 0) {
             bytes += read;
         }
         return read;
     }
 
-    /** Ends the data: in MODE Z, the rest of the zlib stream; in stream mode, nothing. */
+    /**
+     * Ends the data properly: in MODE Z, the rest of the zlib stream; under TLS, the close_notify
+     * alert, without which some clients report a truncated transfer.
+     */
     void finish() throws IOException, InterruptedException {
         if (deflater != null && !deflater.finished()) {
             deflater.finish();
             while (!deflater.finished()) {
                 deflateOnce(Deflater.NO_FLUSH);
             }
+        }
+        if (tls != null) {
+            SSLSocket secured = tls;
+            step(() -> {
+                secured.close();
+                return 0;
+            });
         }
     }
 
@@ -152,7 +172,7 @@ final class DataChannel implements AutoCloseable {
             }
             if (inflater.needsInput()) {
                 wire.clear();
-                if (step(() -> socket.read(wire)) < 0) {
+                if (readRaw(wire) < 0) {
                     if (inflater.getTotalIn() > 0) {
                         throw new java.io.EOFException("the compressed data ended early");
                     }
@@ -176,9 +196,70 @@ final class DataChannel implements AutoCloseable {
     }
 
     private void writeRaw(ByteBuffer buffer) throws IOException, InterruptedException {
-        while (buffer.hasRemaining()) {
-            step(() -> socket.write(buffer));
+        if (tls == null) {
+            while (buffer.hasRemaining()) {
+                step(() -> socket.write(buffer));
+            }
+            return;
         }
+        while (buffer.hasRemaining()) {
+            int length = Math.min(buffer.remaining(), TLS_CHUNK);
+            byte[] chunk = new byte[length];
+            buffer.get(chunk);
+            step(() -> {
+                tlsOut.write(chunk);
+                return length;
+            });
+        }
+    }
+
+    private int readRaw(ByteBuffer buffer) throws IOException, InterruptedException {
+        if (tls == null) {
+            return step(() -> socket.read(buffer));
+        }
+        byte[] chunk = new byte[Math.min(buffer.remaining(), TLS_CHUNK)];
+        int read = step(() -> tlsIn.read(chunk));
+        if (read > 0) {
+            buffer.put(chunk, 0, read);
+        }
+        return read;
+    }
+
+    /**
+     * Starts TLS on this data connection (PROT P), as the server, with the handshake under
+     * {@code setup}. When {@code controlSession} is given, the handshake must have resumed it:
+     * only the client that holds the control connection's session can then use this connection.
+     *
+     * @throws SessionNotResumedException when it did not resume the control connection's session
+     */
+    void startTls(TlsContext context, Duration setup, Optional<SSLSession> controlSession)
+            throws IOException, TimeoutException, InterruptedException {
+        SSLSocket secured = Deadline.within(setup, () -> context.serverSocket(socket.socket()));
+        if (controlSession.isPresent() && !resumes(secured.getSession(), controlSession.get())) {
+            closeSocket();
+            throw new SessionNotResumedException();
+        }
+        tls = secured;
+        tlsIn = secured.getInputStream();
+        tlsOut = secured.getOutputStream();
+    }
+
+    /** Whether {@code data} was resumed from {@code control}: JSSE keeps a resumed session's creation time. */
+    private static boolean resumes(SSLSession data, SSLSession control) {
+        return data.getCreationTime() == control.getCreationTime()
+                && data.getProtocol().equals(control.getProtocol());
+    }
+
+    /** A protected data connection that did not resume the control connection's TLS session. */
+    static final class SessionNotResumedException extends IOException {
+        SessionNotResumedException() {
+            super("the data connection did not resume the control connection's TLS session");
+        }
+    }
+
+    /** Whether files can go out with sendfile: not through TLS or compression, which must see the bytes. */
+    boolean canSendFile() {
+        return deflater == null && tls == null;
     }
 
     /** An unbuffered stream over {@link #write}, for listings. */
@@ -214,10 +295,6 @@ final class DataChannel implements AutoCloseable {
         }
     }
 
-    /** Whether data is compressed on the wire (MODE Z), which rules out sending files zero-copy. */
-    boolean compressing() {
-        return deflater != null;
-    }
 
     /** Breaks the connection off at once, as ABOR does; the transfer fails with an I/O error. */
     void abort() {

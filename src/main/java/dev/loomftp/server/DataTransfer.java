@@ -53,6 +53,10 @@ final class DataTransfer {
      */
     static void run(Session session, String verb, VirtualPath path, String opening, Reply success, Body body)
             throws IOException, InterruptedException {
+        if (!session.protectData() && session.context().config().tls().data() == Config.Policy.REQUIRED) {
+            session.reply(521, "Data connections must be protected here: send PBSZ 0 and PROT P.");
+            return;
+        }
         DataConnector connector = session.takeDataConnector().orElseThrow();
         Config.Timeouts timeouts = session.context().config().timeouts();
         session.reply(150, opening);
@@ -69,6 +73,18 @@ final class DataTransfer {
             session.reply(425, "Cannot open the data connection.");
             return;
         }
+        if (session.protectData()) {
+            try {
+                protect(session, data, timeouts);
+            } catch (IOException | TimeoutException e) {
+                data.close();
+                log(session, verb, path, 0, started, "no TLS on the data connection: " + e.getMessage());
+                session.reply(e instanceof DataChannel.SessionNotResumedException
+                        ? Reply.of(522, "The data connection must resume the TLS session of the control connection.")
+                        : Reply.of(425, "TLS could not be started on the data connection."));
+                return;
+            }
+        }
         if (session.modeZ()) {
             data.compress(session.compressionLevel());
         }
@@ -83,6 +99,13 @@ final class DataTransfer {
         }
         log(session, verb, path, data.bytes(), started, finished.result().log());
         session.reply(finished.result().reply());
+    }
+
+    private static void protect(Session session, DataChannel data, Config.Timeouts timeouts)
+            throws IOException, TimeoutException, InterruptedException {
+        boolean reuse = session.context().config().tls().requireSessionReuse();
+        data.startTls(session.context().tls().orElseThrow(), timeouts.dataSetup(),
+                reuse ? session.controlTlsSession() : java.util.Optional.empty());
     }
 
     private static Result attempt(Body body, DataChannel data, Reply success, Config.Timeouts timeouts)
@@ -105,7 +128,7 @@ final class DataTransfer {
     /** Sends a file from {@code offset}: zero-copy in TYPE I, converting line ends in TYPE A. */
     static void send(DataChannel data, SeekableByteChannel file, TransferType type, long offset)
             throws IOException, InterruptedException {
-        if (type == TransferType.BINARY && file instanceof FileChannel channel && !data.compressing()) {
+        if (type == TransferType.BINARY && file instanceof FileChannel channel && data.canSendFile()) {
             data.sendFile(channel, offset, channel.size() - offset);
             return;
         }

@@ -2,6 +2,7 @@ package dev.loomftp.server;
 
 import dev.loomftp.config.Config;
 import dev.loomftp.protocol.DataAddress;
+import dev.loomftp.tls.TlsContext;
 import dev.loomftp.users.UserStore;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -13,6 +14,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.StructuredTaskScope.Joiner;
@@ -66,18 +68,18 @@ public final class FtpServer implements AutoCloseable {
      */
     public static FtpServer start(Config config, UserStore users) throws IOException {
         Config.Passive passive = config.passive();
-        ServerContext context = new ServerContext(config, users, new PassivePorts(passive.minPort(), passive.maxPort()));
+        Optional<TlsContext> tls = config.tls().enabled() ? Optional.of(TlsContext.load(config.tls())) : Optional.empty();
+        ServerContext context = new ServerContext(config, users, new PassivePorts(passive.minPort(), passive.maxPort()),
+                tls);
         createFolders(context);
         List<ServerSocketChannel> listeners = new ArrayList<>();
         Selector selector = Selector.open();
         try {
             for (Config.Listener listener : config.listeners()) {
-                ServerSocketChannel channel = ServerSocketChannel.open();
-                listeners.add(channel);
-                channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-                channel.bind(bindAddress(listener), BACKLOG);
-                channel.configureBlocking(false);
-                channel.register(selector, SelectionKey.OP_ACCEPT);
+                listeners.add(listen(listener, selector, false));
+            }
+            for (Config.Listener listener : config.tls().implicitListeners()) {
+                listeners.add(listen(listener, selector, true));
             }
         } catch (IOException | RuntimeException e) {
             closeAll(listeners, selector);
@@ -153,14 +155,14 @@ public final class FtpServer implements AutoCloseable {
             try {
                 while (true) {
                     permits.acquire();
-                    SocketChannel socket;
+                    Accepted accepted;
                     try {
-                        socket = acceptNext();
+                        accepted = acceptNext();
                     } catch (IOException | InterruptedException | RuntimeException e) {
                         permits.release();
                         throw e;
                     }
-                    scope.fork(() -> serve(socket));
+                    scope.fork(() -> serve(accepted.socket(), accepted.implicitTls()));
                 }
             } catch (InterruptedException e) {
                 Logger.info("server stopping: ending {} sessions", active.get());
@@ -181,8 +183,11 @@ public final class FtpServer implements AutoCloseable {
         }
     }
 
+    /** A new connection, and whether it came to an implicit-TLS listener. */
+    private record Accepted(SocketChannel socket, boolean implicitTls) {}
+
     /** Waits for a connection on any listener. */
-    private SocketChannel acceptNext() throws IOException, InterruptedException {
+    private Accepted acceptNext() throws IOException, InterruptedException {
         while (true) {
             if (Thread.interrupted()) {
                 throw new InterruptedException();
@@ -194,19 +199,19 @@ public final class FtpServer implements AutoCloseable {
                 SocketChannel socket = ((ServerSocketChannel) key.channel()).accept();
                 if (socket != null) {
                     selector.selectedKeys().clear();
-                    return socket;
+                    return new Accepted(socket, (Boolean) key.attachment());
                 }
             }
         }
     }
 
     /** One session, from its first reply to its end. Runs on the session's own virtual thread. */
-    private Void serve(SocketChannel socket) {
+    private Void serve(SocketChannel socket, boolean implicitTls) {
         InetAddress address = null;
         active.incrementAndGet();
         try {
             address = ((InetSocketAddress) socket.getRemoteAddress()).getAddress();
-            Session session = new Session(sessionIds.incrementAndGet(), context, socket);
+            Session session = new Session(sessionIds.incrementAndGet(), context, socket, implicitTls);
             int fromAddress = perAddress.merge(address, 1, Integer::sum);
             if (fromAddress > context.config().limits().maxSessionsPerAddress()) {
                 Logger.warn("refused a connection from {}: {} sessions from there already", DataAddress.text(address),
@@ -226,6 +231,22 @@ public final class FtpServer implements AutoCloseable {
             permits.release();
         }
         return null;
+    }
+
+    /** Binds a listener; its key carries whether TLS starts at once on its connections (implicit FTPS). */
+    private static ServerSocketChannel listen(Config.Listener listener, Selector selector, boolean implicitTls)
+            throws IOException {
+        ServerSocketChannel channel = ServerSocketChannel.open();
+        try {
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            channel.bind(bindAddress(listener), BACKLOG);
+            channel.configureBlocking(false);
+            channel.register(selector, SelectionKey.OP_ACCEPT, implicitTls);
+            return channel;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
     }
 
     private static InetSocketAddress bindAddress(Config.Listener listener) {

@@ -26,6 +26,9 @@ final class InfoCommands {
     static void feat(Session session, String argument) throws IOException {
         List<String> lines = new ArrayList<>();
         lines.add("Features:");
+        if (session.context().tls().isPresent()) {
+            lines.addAll(List.of("AUTH TLS", "PBSZ", "PROT"));
+        }
         lines.addAll(FEATURES);
         lines.add(Facts.feature(session.mlstFacts()));
         lines.add(HashCommands.feature(session.hashAlgorithm()));

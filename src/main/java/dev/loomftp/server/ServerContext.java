@@ -5,12 +5,14 @@ import dev.loomftp.storage.InvalidPathException;
 import dev.loomftp.storage.LocalStorage;
 import dev.loomftp.storage.VirtualFileSystem;
 import dev.loomftp.storage.VirtualPath;
+import dev.loomftp.tls.TlsContext;
 import dev.loomftp.users.UserStore;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What every session of one server shares: the configuration, the users, and the passive ports.
@@ -18,8 +20,9 @@ import java.util.List;
  * @param config       the validated configuration
  * @param users        where logins are checked
  * @param passivePorts the pool of passive data ports
+ * @param tls          the TLS context, when TLS is on
  */
-record ServerContext(Config config, UserStore users, PassivePorts passivePorts) {
+record ServerContext(Config config, UserStore users, PassivePorts passivePorts, Optional<TlsContext> tls) {
 
     /**
      * Builds a user's view from the configured mounts, creating their folders if needed.

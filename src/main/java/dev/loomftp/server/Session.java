@@ -35,6 +35,8 @@ final class Session {
     private static final ThreadFactory TRANSFERS = Thread.ofVirtual().name("loomftp-transfer-", 0).factory();
     /** The commands answered while a transfer runs; the others wait until it is over. */
     private static final Set<String> URGENT = Set.of("ABOR", "STAT", "NOOP");
+    /** The commands that wait for TLS when the server requires it: nothing secret goes in clear text. */
+    private static final Set<String> TLS_GATED = Set.of("USER", "PASS");
     /** The zlib level MODE Z uses until OPTS MODE Z LEVEL says otherwise: zlib's own default. */
     static final int DEFAULT_COMPRESSION_LEVEL = 6;
 
@@ -43,6 +45,7 @@ final class Session {
     private final ControlChannel control;
     private final InetSocketAddress remote;
     private final InetSocketAddress local;
+    private final boolean implicitTls;
 
     private String pendingUser;
     private User user;
@@ -54,6 +57,8 @@ final class Session {
     private boolean extendedPassiveOnly;
     private boolean quitting;
     private long restartOffset;
+    private boolean bufferSizeAgreed;
+    private boolean protectData;
     private boolean modeZ;
     private int compressionLevel = DEFAULT_COMPRESSION_LEVEL;
     private String hashAlgorithm = HashCommands.DEFAULT_ALGORITHM;
@@ -63,8 +68,9 @@ final class Session {
     private String transferDescription;
     private boolean abortRequested;
 
-    Session(long id, ServerContext context, SocketChannel socket) throws IOException {
+    Session(long id, ServerContext context, SocketChannel socket, boolean implicitTls) throws IOException {
         this.id = id;
+        this.implicitTls = implicitTls;
         this.context = context;
         this.control = new ControlChannel(socket, context.config().limits().maxLineLength());
         this.remote = control.remote();
@@ -77,6 +83,9 @@ final class Session {
         String reason = "closed by client";
         Logger.info("session {} start from {}", id, DataAddress.text(remote.getAddress()));
         try (var scope = StructuredTaskScope.open(Joiner.<Void>awaitAll(), c -> c.withThreadFactory(READERS))) {
+            if (implicitTls) {
+                control.holdReading();
+            }
             scope.fork(control::pump);
             try {
                 reason = serve();
@@ -107,6 +116,14 @@ final class Session {
     }
 
     private String serve() throws IOException, InterruptedException {
+        if (implicitTls) {
+            try {
+                startTls();
+            } catch (IOException | TimeoutException e) {
+                return "no TLS handshake: " + e.getClass().getSimpleName();
+            }
+            control.authHandled();
+        }
         control.reply(220, "loomftp ready.");
         int overlongLines = 0;
         Config.Timeouts timeouts = context.config().timeouts();
@@ -157,8 +174,22 @@ final class Session {
         if (!spec.name().equals("RNTO")) {
             renameFrom = null;
         }
+        if (spec.name().equals("AUTH")) {
+            try {
+                gateAndRun(spec, argument);
+            } finally {
+                control.authHandled();
+            }
+            return;
+        }
+        gateAndRun(spec, argument);
+    }
+
+    private void gateAndRun(CommandSpec spec, String argument) throws IOException, InterruptedException {
         if (!spec.implemented()) {
             control.reply(502, spec.name() + " is not implemented.");
+        } else if (TLS_GATED.contains(spec.name()) && tlsRequiredFirst()) {
+            control.reply(530, "This server requires TLS: send AUTH TLS first.");
         } else if (spec.gate() == CommandSpec.Gate.LOGGED_IN && user == null) {
             control.reply(530, "Log in with USER and PASS first.");
         } else if (spec.arguments() == CommandSpec.Arguments.REQUIRED && argument.isBlank()
@@ -256,12 +287,48 @@ final class Session {
         return true;
     }
 
-    private static String verbOf(String line) {
+    static String verbOf(String line) {
         int space = line.indexOf(' ');
         return (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
     }
 
+    private boolean tlsRequiredFirst() {
+        return context.config().tls().control() == Config.Policy.REQUIRED && !controlProtected();
+    }
+
     // State used by the command handlers.
+
+    /** Starts TLS on the control connection, with the handshake under the data-setup deadline. */
+    void startTls() throws IOException, TimeoutException, InterruptedException {
+        control.startTls(context.tls().orElseThrow(), context.config().timeouts().dataSetup());
+        Logger.info("session {} TLS {} {}", id, control.tlsSession().map(s -> s.getProtocol()).orElse("?"),
+                control.tlsSession().map(s -> s.getCipherSuite()).orElse("?"));
+    }
+
+    boolean controlProtected() {
+        return control.tlsSession().isPresent();
+    }
+
+    /** The control connection's TLS session, which protected data connections must resume. */
+    Optional<javax.net.ssl.SSLSession> controlTlsSession() {
+        return control.tlsSession();
+    }
+
+    void bufferSizeAgreed() {
+        bufferSizeAgreed = true;
+    }
+
+    boolean bufferSizeAgreedYet() {
+        return bufferSizeAgreed;
+    }
+
+    void protectData(boolean on) {
+        protectData = on;
+    }
+
+    boolean protectData() {
+        return protectData;
+    }
 
     long id() {
         return id;

@@ -1,0 +1,91 @@
+package dev.loomftp.server;
+
+import dev.loomftp.config.Config;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.concurrent.TimeoutException;
+import org.tinylog.Logger;
+
+/**
+ * FTPS, explicit form (RFC 4217): AUTH TLS starts TLS on the control connection, PBSZ 0 and PROT
+ * P then protect the data connections too. CCC, which would turn TLS off again, is refused.
+ */
+final class SecurityCommands {
+    private SecurityCommands() {}
+
+    static void auth(Session session, String argument) throws IOException {
+        String mechanism = argument.strip().toUpperCase(Locale.ROOT);
+        if (!mechanism.equals("TLS") && !mechanism.equals("TLS-C") && !mechanism.equals("SSL")
+                && !mechanism.equals("TLS-P")) {
+            session.reply(504, "AUTH " + Session.shorten(mechanism) + " is not supported; use AUTH TLS.");
+            return;
+        }
+        if (session.context().tls().isEmpty()) {
+            session.reply(534, "TLS is not offered by this server.");
+            return;
+        }
+        if (session.controlProtected()) {
+            session.reply(503, "TLS is on already.");
+            return;
+        }
+        session.reply(234, "AUTH TLS successful; go ahead with the TLS handshake.");
+        try {
+            session.startTls();
+        } catch (TimeoutException | IOException e) {
+            Logger.info("session {}: TLS handshake failed: {}", session.id(), FileErrors.reason(
+                    e instanceof IOException io ? io : new IOException(e.getMessage())));
+            session.quit();
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            session.quit();
+            return;
+        }
+        if (mechanism.equals("SSL") || mechanism.equals("TLS-P")) {
+            session.protectData(true);
+        }
+    }
+
+    /** PBSZ: the buffer size of RFC 2228; under TLS it is always 0. */
+    static void pbsz(Session session, String argument) throws IOException {
+        if (!session.controlProtected()) {
+            session.reply(503, "Send AUTH TLS first.");
+            return;
+        }
+        if (!argument.strip().chars().allMatch(Character::isDigit) || argument.isBlank()) {
+            session.reply(501, "Syntax: PBSZ 0");
+            return;
+        }
+        session.bufferSizeAgreed();
+        session.reply(200, "PBSZ=0");
+    }
+
+    /** PROT C (clear) or P (private) for the data connections that follow. */
+    static void prot(Session session, String argument) throws IOException {
+        if (!session.bufferSizeAgreedYet()) {
+            session.reply(503, "Send PBSZ 0 first.");
+            return;
+        }
+        switch (argument.strip().toUpperCase(Locale.ROOT)) {
+            case "P" -> {
+                session.protectData(true);
+                session.reply(200, "Data connections will be protected.");
+            }
+            case "C" -> {
+                if (session.context().config().tls().data() == Config.Policy.REQUIRED) {
+                    session.reply(534, "Data connections must be protected here; use PROT P.");
+                    return;
+                }
+                session.protectData(false);
+                session.reply(200, "Data connections will be in clear text.");
+            }
+            case "S", "E" -> session.reply(536, "Only PROT C and PROT P are supported.");
+            default -> session.reply(504, "Unknown protection level; use PROT P or PROT C.");
+        }
+    }
+
+    /** CCC would send the control connection back to clear text, where it can be tampered with. */
+    static void ccc(Session session, String argument) throws IOException {
+        session.reply(534, "CCC is not allowed: the control connection stays protected.");
+    }
+}
