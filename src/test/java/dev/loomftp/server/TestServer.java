@@ -62,6 +62,12 @@ final class TestServer implements AutoCloseable {
         return start(folder, "127.0.0.1", timeouts, limits, publicAccess);
     }
 
+    /** A server with FTPS: a certificate is made in {@code folder} at start. */
+    static TestServer startTls(Path folder, Config.Tls tls) throws IOException {
+        return start(folder, "127.0.0.1", new Config.Timeouts(DEFAULT_IDLE, DEFAULT_SETUP, DEFAULT_STALL), limits(20),
+                Config.Access.READ_WRITE, tls);
+    }
+
     /** A server listening on {@code address}, such as "::1". */
     static TestServer startOn(Path folder, String address) throws IOException {
         return start(folder, address, new Config.Timeouts(DEFAULT_IDLE, DEFAULT_SETUP, DEFAULT_STALL), limits(20),
@@ -70,6 +76,12 @@ final class TestServer implements AutoCloseable {
 
     private static TestServer start(Path folder, String address, Config.Timeouts timeouts, Config.Limits limits,
             Config.Access publicAccess) throws IOException {
+        return start(folder, address, timeouts, limits, publicAccess,
+                tls(folder, Config.Policy.OFF, Config.Policy.OFF, List.of(), false));
+    }
+
+    private static TestServer start(Path folder, String address, Config.Timeouts timeouts, Config.Limits limits,
+            Config.Access publicAccess, Config.Tls tls) throws IOException {
         Path root = folder.resolve("data");
         Path usersFile = folder.resolve("users.txt");
         Config config = new Config(
@@ -82,7 +94,7 @@ final class TestServer implements AutoCloseable {
                 limits,
                 timeouts,
                 new Config.Logging(Config.Level.INFO, null),
-                tls(folder, Config.Policy.OFF, Config.Policy.OFF, List.of(), false));
+                tls);
         FileUserStore users = new FileUserStore(usersFile, new PasswordHasher(PasswordHasher.MIN_ITERATIONS));
         return new TestServer(root, users, FtpServer.start(config, users));
     }
@@ -164,7 +176,8 @@ final class TestServer implements AutoCloseable {
         server.close();
         assertEquals(0, server.activeSessions(), "sessions left running");
         assertEquals(0, server.openPassiveListeners(), "passive listeners left open");
-        await().atMost(Duration.ofSeconds(5)).until(() -> serverThreads().isEmpty());
+        await().atMost(Duration.ofSeconds(5)).alias("server threads left running")
+                .until(TestServer::serverThreads, List::isEmpty);
     }
 
     /**
