@@ -149,9 +149,11 @@ final class DataChannel implements AutoCloseable {
             }
         }
         if (tls != null) {
+            // Half-close: close_notify alone. A full close would send user_canceled first while
+            // the client still has its side open, which GnuTLS (lftp) takes as a fatal alert.
             SSLSocket secured = tls;
             step(() -> {
-                secured.close();
+                secured.shutdownOutput();
                 return 0;
             });
         }

@@ -125,6 +125,20 @@ final class DataTransfer {
         }
     }
 
+    /** A storage step inside a transfer, whose failure is the storage's, not the connection's. */
+    @FunctionalInterface
+    interface StorageStep<T> {
+        T run() throws IOException;
+    }
+
+    static <T> T storage(StorageStep<T> step) throws StorageFailure {
+        try {
+            return step.run();
+        } catch (IOException e) {
+            throw new StorageFailure(e);
+        }
+    }
+
     /** Sends a file from {@code offset}: zero-copy in TYPE I, converting line ends in TYPE A. */
     static void send(DataChannel data, SeekableByteChannel file, TransferType type, long offset)
             throws IOException, InterruptedException {

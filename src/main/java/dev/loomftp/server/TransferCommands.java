@@ -150,6 +150,11 @@ final class TransferCommands {
         return true;
     }
 
+    /**
+     * STOR and APPE. Everything that can be checked is checked before the 150 reply; the file is
+     * opened only once the data connection is up, so a transfer that never starts leaves an
+     * existing file as it was.
+     */
     private static void store(Session session, String verb, String argument, WriteMode mode, long offset)
             throws IOException, InterruptedException {
         Optional<VirtualPath> named = session.resolveOrReply(argument, 553);
@@ -157,24 +162,37 @@ final class TransferCommands {
             return;
         }
         VirtualPath path = named.get();
-        SeekableByteChannel file;
         try {
             Optional<FileEntry> existing = session.files().stat(path);
+            Optional<FileEntry> folder = session.files().stat(path.parent());
             if (existing.isPresent() && !existing.get().isFile()) {
                 session.reply(553, "Not a plain file.");
                 return;
             }
-            file = session.files().openWrite(path, mode, offset);
+            if (folder.isEmpty() || !folder.get().isDirectory()) {
+                session.reply(550, "No such folder.");
+                return;
+            }
+            if (!session.files().isWritable(path)) {
+                session.reply(550, "Permission denied.");
+                return;
+            }
+            if (mode == WriteMode.RESUME && existing.map(FileEntry::size).orElse(0L) < offset) {
+                session.reply(554, "The restart offset is past the end of the file.");
+                return;
+            }
         } catch (IOException e) {
             FileErrors.reply(session, e, path);
             return;
         }
-        try (file) {
-            TransferType type = session.type();
-            String opening = "Opening " + type.label() + " mode data connection for " + path.name()
-                    + (offset > 0 ? " from byte " + offset : "") + ".";
-            DataTransfer.run(session, verb, path, opening, COMPLETE, data -> DataTransfer.receive(data, file, type));
-        }
+        TransferType type = session.type();
+        String opening = "Opening " + type.label() + " mode data connection for " + path.name()
+                + (offset > 0 ? " from byte " + offset : "") + ".";
+        DataTransfer.run(session, verb, path, opening, COMPLETE, data -> {
+            try (SeekableByteChannel file = DataTransfer.storage(() -> session.files().openWrite(path, mode, offset))) {
+                DataTransfer.receive(data, file, type);
+            }
+        });
     }
 
     private static String uniqueName(String base, int attempt, boolean generated) {

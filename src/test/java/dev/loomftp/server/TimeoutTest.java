@@ -78,6 +78,18 @@ class TimeoutTest {
     }
 
     @Test
+    void anUploadWhoseDataConnectionNeverOpensLeavesTheFileAsItWas() throws IOException {
+        java.nio.file.Path file = server.folder("alice").resolve("precious.txt");
+        java.nio.file.Files.writeString(file, "keep me");
+        try (RawClient client = RawClient.greeted(server.address()).login("alice", "alice-password")) {
+            assertEquals(227, client.command("PASV").code());
+            assertEquals(150, client.command("STOR precious.txt").code());
+            assertEquals(425, client.reply().code());
+        }
+        assertEquals("keep me", java.nio.file.Files.readString(file));
+    }
+
+    @Test
     void anActiveConnectionThatIsRefusedGets425() throws IOException {
         int closedPort;
         try (ServerSocket probe = new ServerSocket(0, 1, server.address().getAddress())) {
