@@ -39,7 +39,7 @@ final class CdsTraining {
             root = Files.createTempDirectory("loomftp-cds-");
             Config defaults = ConfigLoader.defaults();
             Config config = new Config(List.of(new Config.Listener("127.0.0.1", 0)), defaults.passive(),
-                    defaults.storage(), defaults.users(), defaults.limits(), defaults.timeouts(),
+                    defaults.storage(), defaults.users(), defaults.limits(), defaults.logins(), defaults.timeouts(),
                     new Config.Logging(Config.Level.WARN, null),
                     new Config.Tls(Config.Policy.OFF, Config.Policy.OFF, List.of(), null, null,
                             root.resolve("tls.p12"), null, false)).withRoot(root);

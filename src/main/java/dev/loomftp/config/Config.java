@@ -12,7 +12,8 @@ import java.util.List;
  * @param passive   the passive data port range and the address advertised to clients
  * @param storage   the root folder and the mounts each user sees
  * @param users     where the users file is
- * @param limits    sessions, line length and login attempts
+ * @param limits    sessions, line length, login attempts and failed commands
+ * @param logins    the delay after failed logins and the ban that follows too many from one address
  * @param timeouts  control idle, data setup and data stall
  * @param logging   log level and optional log file
  * @param tls       FTPS: whether TLS is offered or required, and the certificate
@@ -23,6 +24,7 @@ public record Config(
         Storage storage,
         Users users,
         Limits limits,
+        Logins logins,
         Timeouts timeouts,
         Logging logging,
         Tls tls) {
@@ -45,7 +47,7 @@ public record Config(
             throw new IllegalArgumentException("port must be from 0 to " + MAX_PORT + ", not " + port);
         }
         List<Listener> moved = listeners.stream().map(listener -> new Listener(listener.address(), port)).toList();
-        return new Config(moved, passive, storage, users, limits, timeouts, logging, tls);
+        return new Config(moved, passive, storage, users, limits, logins, timeouts, logging, tls);
     }
 
     /**
@@ -55,7 +57,7 @@ public record Config(
      */
     public Config withRoot(Path root) {
         Storage moved = new Storage(root.toAbsolutePath().normalize(), storage.mounts());
-        return new Config(listeners, passive, moved, users, limits, timeouts, logging, tls);
+        return new Config(listeners, passive, moved, users, limits, logins, timeouts, logging, tls);
     }
 
     /** A control-connection listener. {@code address} "*" means every interface, IPv4 and IPv6. */
@@ -115,8 +117,20 @@ public record Config(
      * @param maxSessionsPerAddress control connections at once from one client address
      * @param maxLineLength         the longest command line accepted, in bytes
      * @param maxLoginAttempts      failed logins before the connection is closed
+     * @param maxFailedCommands     commands in a row answered with an error (5xx) before the connection is closed
      */
-    public record Limits(int maxSessions, int maxSessionsPerAddress, int maxLineLength, int maxLoginAttempts) {}
+    public record Limits(int maxSessions, int maxSessionsPerAddress, int maxLineLength, int maxLoginAttempts,
+            int maxFailedCommands) {}
+
+    /**
+     * Against password guessing, per client address and across its connections.
+     *
+     * @param failureDelay     how long the reply to the first failed login waits; each further failure doubles it
+     * @param maxFailureDelay  the longest wait
+     * @param banAfterFailures failed logins in a row after which the address is refused
+     * @param banDuration      how long it is refused
+     */
+    public record Logins(Duration failureDelay, Duration maxFailureDelay, int banAfterFailures, Duration banDuration) {}
 
     /**
      * @param controlIdle how long a session may wait for a command before it is closed with 421

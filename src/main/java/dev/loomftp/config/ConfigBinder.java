@@ -5,6 +5,7 @@ import dev.loomftp.config.Config.Level;
 import dev.loomftp.config.Config.Limits;
 import dev.loomftp.config.Config.Listener;
 import dev.loomftp.config.Config.Logging;
+import dev.loomftp.config.Config.Logins;
 import dev.loomftp.config.Config.Mount;
 import dev.loomftp.config.Config.Passive;
 import dev.loomftp.config.Config.Policy;
@@ -57,13 +58,14 @@ final class ConfigBinder {
     }
 
     private Config config(ConfigNode root) throws ConfigException {
-        root.object("listeners", "passive", "storage", "users", "limits", "timeouts", "logging", "tls");
+        root.object("listeners", "passive", "storage", "users", "limits", "logins", "timeouts", "logging", "tls");
         return new Config(
                 listeners(root.get("listeners")),
                 passive(root.get("passive")),
                 storage(root.get("storage")),
                 users(root.get("users")),
                 limits(root.get("limits")),
+                logins(root.get("logins")),
                 timeouts(root.get("timeouts")),
                 logging(root.get("logging")),
                 tls(root.get("tls")));
@@ -217,7 +219,7 @@ final class ConfigBinder {
     }
 
     private static Limits limits(ConfigNode node) throws ConfigException {
-        node.object("maxSessions", "maxSessionsPerAddress", "maxLineLength", "maxLoginAttempts");
+        node.object("maxSessions", "maxSessionsPerAddress", "maxLineLength", "maxLoginAttempts", "maxFailedCommands");
         ConfigNode maxSessionsNode = node.get("maxSessions");
         int maxSessions = maxSessionsNode.integer(1, 100_000);
         ConfigNode perAddressNode = node.get("maxSessionsPerAddress");
@@ -231,7 +233,20 @@ final class ConfigBinder {
         }
         return new Limits(maxSessions, perAddress,
                 node.get("maxLineLength").integer(512, 1_048_576),
-                node.get("maxLoginAttempts").integer(1, 100));
+                node.get("maxLoginAttempts").integer(1, 100),
+                node.get("maxFailedCommands").integer(1, 100_000));
+    }
+
+    private static Logins logins(ConfigNode node) throws ConfigException {
+        node.object("failureDelay", "maxFailureDelay", "banAfterFailures", "banDuration");
+        Duration delay = duration(node.get("failureDelay"));
+        ConfigNode maxNode = node.get("maxFailureDelay");
+        Duration maxDelay = duration(maxNode);
+        if (maxDelay.compareTo(delay) < 0) {
+            throw maxNode.error("must be at least logins.failureDelay, not " + maxNode.describe());
+        }
+        return new Logins(delay, maxDelay, node.get("banAfterFailures").integer(1, 1_000_000),
+                duration(node.get("banDuration")));
     }
 
     private static Timeouts timeouts(ConfigNode node) throws ConfigException {

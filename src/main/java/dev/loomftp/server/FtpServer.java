@@ -70,7 +70,7 @@ public final class FtpServer implements AutoCloseable {
         Config.Passive passive = config.passive();
         Optional<TlsContext> tls = config.tls().enabled() ? Optional.of(TlsContext.load(config.tls())) : Optional.empty();
         ServerContext context = new ServerContext(config, users, new PassivePorts(passive.minPort(), passive.maxPort()),
-                tls);
+                tls, new LoginGuard(config.logins(), java.time.Clock.systemUTC()));
         createFolders(context);
         List<ServerSocketChannel> listeners = new ArrayList<>();
         Selector selector = Selector.open();
@@ -213,7 +213,10 @@ public final class FtpServer implements AutoCloseable {
             address = ((InetSocketAddress) socket.getRemoteAddress()).getAddress();
             Session session = new Session(sessionIds.incrementAndGet(), context, socket, implicitTls);
             int fromAddress = perAddress.merge(address, 1, Integer::sum);
-            if (fromAddress > context.config().limits().maxSessionsPerAddress()) {
+            if (context.loginGuard().isBanned(address)) {
+                Logger.info("refused a connection from banned {}", DataAddress.text(address));
+                session.refuse("Too many failed logins from your address; try again later.");
+            } else if (fromAddress > context.config().limits().maxSessionsPerAddress()) {
                 Logger.warn("refused a connection from {}: {} sessions from there already", DataAddress.text(address),
                         fromAddress - 1);
                 session.refuse("Too many connections from your address; try again later.");

@@ -22,7 +22,7 @@ final class LoginCommands {
         session.reply(331, "Password required.");
     }
 
-    static void pass(Session session, String password) throws IOException {
+    static void pass(Session session, String password) throws IOException, InterruptedException {
         if (session.loggedIn()) {
             session.reply(503, "Already logged in.");
             return;
@@ -40,6 +40,7 @@ final class LoginCommands {
             Arrays.fill(secret, '\0');
         }
         if (user.isPresent()) {
+            session.context().loginGuard().succeeded(session.remote().getAddress());
             logIn(session, user.get());
         } else {
             refuse(session, name.get());
@@ -76,11 +77,23 @@ final class LoginCommands {
         session.reply(230, "Logged in as " + user.name() + ".");
     }
 
-    private static void refuse(Session session, String name) throws IOException {
+    /**
+     * A failed login: the reply waits as the login guard says (a deliberate penalty against
+     * guessing, not a wait for anything), and too many failures close the connection, or ban the
+     * address.
+     */
+    private static void refuse(Session session, String name) throws IOException, InterruptedException {
         int failures = session.loginFailed();
         int allowed = session.context().config().limits().maxLoginAttempts();
         Logger.warn("session {} login failed user={} from {} ({} of {})", session.id(), Session.shorten(name),
                 DataAddress.text(session.remote().getAddress()), failures, allowed);
+        LoginGuard.Penalty penalty = session.context().loginGuard().failed(session.remote().getAddress());
+        if (penalty.banned()) {
+            session.reply(421, "Too many failed logins from your address; try again later.");
+            session.quit();
+            return;
+        }
+        Thread.sleep(penalty.delay());
         if (failures >= allowed) {
             session.reply(421, "Too many failed logins: closing the connection.");
             session.quit();

@@ -21,8 +21,10 @@ import java.util.Optional;
  * @param users        where logins are checked
  * @param passivePorts the pool of passive data ports
  * @param tls          the TLS context, when TLS is on
+ * @param loginGuard   the failed logins of each client address
  */
-record ServerContext(Config config, UserStore users, PassivePorts passivePorts, Optional<TlsContext> tls) {
+record ServerContext(Config config, UserStore users, PassivePorts passivePorts, Optional<TlsContext> tls,
+        LoginGuard loginGuard) {
 
     /**
      * Builds a user's view from the configured mounts, creating their folders if needed.

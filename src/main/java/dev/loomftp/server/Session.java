@@ -67,6 +67,7 @@ final class Session {
     private Set<String> mlstFacts = Facts.ALL;
     private String transferDescription;
     private boolean abortRequested;
+    private int failedInRow;
 
     Session(long id, ServerContext context, SocketChannel socket, boolean implicitTls) throws IOException {
         this.id = id;
@@ -142,15 +143,19 @@ final class Session {
                 case ControlLine.Text text -> {
                     overlongLines = 0;
                     dispatch(text.text());
+                    if (failedInRow >= context.config().limits().maxFailedCommands()) {
+                        control.reply(421, "Too many failed commands in a row: closing the connection.");
+                        return "failed commands";
+                    }
                 }
                 case ControlLine.TooLong tooLong -> {
                     if (++overlongLines >= MAX_OVERLONG_LINES) {
                         control.reply(421, "Too many over-long lines: closing the connection.");
                         return "over-long lines";
                     }
-                    control.reply(500, "Line too long: the limit is " + tooLong.limit() + " bytes.");
+                    reply(500, "Line too long: the limit is " + tooLong.limit() + " bytes.");
                 }
-                case ControlLine.Malformed malformed -> control.reply(500, "The command is not valid UTF-8.");
+                case ControlLine.Malformed malformed -> reply(500, "The command is not valid UTF-8.");
                 case ControlLine.End end -> {
                     return "closed by client";
                 }
@@ -167,7 +172,7 @@ final class Session {
         Logger.debug("session {} command {}", id, verb.equals("PASS") ? "PASS ****" : shorten(line));
         Optional<CommandSpec> found = CommandTable.find(verb);
         if (found.isEmpty()) {
-            control.reply(500, "Unknown command '" + shorten(verb) + "'.");
+            reply(500, "Unknown command '" + shorten(verb) + "'.");
             return;
         }
         CommandSpec spec = found.get();
@@ -187,14 +192,14 @@ final class Session {
 
     private void gateAndRun(CommandSpec spec, String argument) throws IOException, InterruptedException {
         if (!spec.implemented()) {
-            control.reply(502, spec.name() + " is not implemented.");
+            reply(502, spec.name() + " is not implemented.");
         } else if (TLS_GATED.contains(spec.name()) && tlsRequiredFirst()) {
-            control.reply(530, "This server requires TLS: send AUTH TLS first.");
+            reply(530, "This server requires TLS: send AUTH TLS first.");
         } else if (spec.gate() == CommandSpec.Gate.LOGGED_IN && user == null) {
-            control.reply(530, "Log in with USER and PASS first.");
+            reply(530, "Log in with USER and PASS first.");
         } else if (spec.arguments() == CommandSpec.Arguments.REQUIRED && argument.isBlank()
                 || spec.arguments() == CommandSpec.Arguments.NONE && !argument.isBlank()) {
-            control.reply(501, "Syntax: " + spec.syntax());
+            reply(501, "Syntax: " + spec.syntax());
         } else {
             spec.handler().handle(this, argument);
         }
@@ -339,11 +344,17 @@ final class Session {
     }
 
     void reply(int code, String text) throws IOException {
-        control.reply(code, text);
+        reply(Reply.of(code, text));
     }
 
+    /** Sends a reply, counting errors in a row against {@code limits.maxFailedCommands}. */
     void reply(Reply reply) throws IOException {
         control.reply(reply);
+        if (reply.code() >= 500) {
+            failedInRow++;
+        } else if (reply.code() < 400) {
+            failedInRow = 0;
+        }
     }
 
     InetSocketAddress remote() {

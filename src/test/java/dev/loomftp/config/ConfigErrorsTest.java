@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ConfigErrorsTest {
     private static final char MARK = '@';
     private static final String TOP_KEYS =
-            "(known keys: listeners, passive, storage, users, limits, timeouts, logging, tls)";
+            "(known keys: listeners, passive, storage, users, limits, logins, timeouts, logging, tls)";
     private static final String DURATION_RULE = "must be a whole number followed by ms, s, m or h, like \"30s\", not ";
     private static final String ADDRESS_RULE =
             "must be \"*\" or an IP address such as 127.0.0.1 or ::1 (host names are not looked up), not ";

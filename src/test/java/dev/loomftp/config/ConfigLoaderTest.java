@@ -2,6 +2,7 @@ package dev.loomftp.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loomftp.config.Config.Access;
 import dev.loomftp.config.Config.Level;
@@ -45,7 +46,11 @@ class ConfigLoaderTest {
 
         assertEquals(new Passive(50000, 50999, null), config.passive());
         assertEquals(DEFAULT_MOUNTS, config.storage().mounts());
-        assertEquals(new Limits(500, 50, 4096, 3), config.limits());
+        assertEquals(new Limits(500, 50, 4096, 3, 50), config.limits());
+        assertEquals(new Config.Logins(Duration.ofSeconds(1), Duration.ofSeconds(16), 10, Duration.ofMinutes(15)),
+                config.logins());
+        assertEquals(Config.Policy.OPTIONAL, config.tls().control());
+        assertTrue(config.tls().requireSessionReuse());
         assertEquals(new Timeouts(Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofSeconds(60)),
                 config.timeouts());
         assertEquals(Level.INFO, config.logging().level());

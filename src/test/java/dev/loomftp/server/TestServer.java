@@ -44,57 +44,83 @@ final class TestServer implements AutoCloseable {
         this.server = server;
     }
 
-    /** A server with the default test timeouts and limits. */
+    /**
+     * What a test server is started with; each test changes only what it is about.
+     *
+     * @param address      the listener's address
+     * @param timeouts     control idle, data setup and stall
+     * @param limits       sessions, lines, logins and failed commands
+     * @param logins       the failed-login delay and ban, tiny by default so that tests stay fast
+     * @param publicAccess what users may do in /Public
+     * @param tls          off unless a test is about TLS
+     */
+    record Options(String address, Config.Timeouts timeouts, Config.Limits limits, Config.Logins logins,
+            Config.Access publicAccess, Config.Tls tls) {
+
+        static Options defaults(Path folder) {
+            return new Options("127.0.0.1", new Config.Timeouts(DEFAULT_IDLE, DEFAULT_SETUP, DEFAULT_STALL),
+                    TestServer.limits(20), new Config.Logins(Duration.ofMillis(1), Duration.ofMillis(4), 1000, Duration.ofMinutes(1)),
+                    Config.Access.READ_WRITE, TestServer.tls(folder, Config.Policy.OFF, Config.Policy.OFF, List.of(), false));
+        }
+
+        Options withAddress(String newAddress) {
+            return new Options(newAddress, timeouts, limits, logins, publicAccess, tls);
+        }
+
+        Options withTimeouts(Config.Timeouts newTimeouts) {
+            return new Options(address, newTimeouts, limits, logins, publicAccess, tls);
+        }
+
+        Options withLimits(Config.Limits newLimits) {
+            return new Options(address, timeouts, newLimits, logins, publicAccess, tls);
+        }
+
+        Options withLogins(Config.Logins newLogins) {
+            return new Options(address, timeouts, limits, newLogins, publicAccess, tls);
+        }
+
+        Options withPublicAccess(Config.Access access) {
+            return new Options(address, timeouts, limits, logins, access, tls);
+        }
+
+        Options withTls(Config.Tls newTls) {
+            return new Options(address, timeouts, limits, logins, publicAccess, newTls);
+        }
+    }
+
+    /** A server with the default test options. */
     static TestServer start(Path folder) throws IOException {
-        return start(folder, new Config.Timeouts(DEFAULT_IDLE, DEFAULT_SETUP, DEFAULT_STALL), limits(20));
+        return start(folder, Options.defaults(folder));
     }
 
     static Config.Limits limits(int maxSessions) {
-        return new Config.Limits(maxSessions, maxSessions, 1024, 3);
+        return new Config.Limits(maxSessions, maxSessions, 1024, 3, 50);
     }
 
     static TestServer start(Path folder, Config.Timeouts timeouts, Config.Limits limits) throws IOException {
-        return start(folder, timeouts, limits, Config.Access.READ_WRITE);
-    }
-
-    static TestServer start(Path folder, Config.Timeouts timeouts, Config.Limits limits, Config.Access publicAccess)
-            throws IOException {
-        return start(folder, "127.0.0.1", timeouts, limits, publicAccess);
+        return start(folder, Options.defaults(folder).withTimeouts(timeouts).withLimits(limits));
     }
 
     /** A server with FTPS: a certificate is made in {@code folder} at start. */
     static TestServer startTls(Path folder, Config.Tls tls) throws IOException {
-        return start(folder, "127.0.0.1", new Config.Timeouts(DEFAULT_IDLE, DEFAULT_SETUP, DEFAULT_STALL), limits(20),
-                Config.Access.READ_WRITE, tls);
+        return start(folder, Options.defaults(folder).withTls(tls));
     }
 
-    /** A server listening on {@code address}, such as "::1". */
-    static TestServer startOn(Path folder, String address) throws IOException {
-        return start(folder, address, new Config.Timeouts(DEFAULT_IDLE, DEFAULT_SETUP, DEFAULT_STALL), limits(20),
-                Config.Access.READ_WRITE);
-    }
-
-    private static TestServer start(Path folder, String address, Config.Timeouts timeouts, Config.Limits limits,
-            Config.Access publicAccess) throws IOException {
-        return start(folder, address, timeouts, limits, publicAccess,
-                tls(folder, Config.Policy.OFF, Config.Policy.OFF, List.of(), false));
-    }
-
-    private static TestServer start(Path folder, String address, Config.Timeouts timeouts, Config.Limits limits,
-            Config.Access publicAccess, Config.Tls tls) throws IOException {
+    static TestServer start(Path folder, Options options) throws IOException {
         Path root = folder.resolve("data");
         Path usersFile = folder.resolve("users.txt");
         Config config = new Config(
-                List.of(new Config.Listener(address, 0)),
+                List.of(new Config.Listener(options.address(), 0)),
                 new Config.Passive(42000, 42999, null),
                 new Config.Storage(root, List.of(
                         new Config.Mount("/", "{user}", Config.Access.READ_WRITE),
-                        new Config.Mount("/Public", "Public", publicAccess))),
+                        new Config.Mount("/Public", "Public", options.publicAccess()))),
                 new Config.Users(usersFile),
-                limits,
-                timeouts,
+                options.limits(),
+                options.logins(),
+                options.timeouts(),
                 new Config.Logging(Config.Level.INFO, null),
-                tls);
+                options.tls());
         FileUserStore users = new FileUserStore(usersFile, new PasswordHasher(PasswordHasher.MIN_ITERATIONS));
         return new TestServer(root, users, FtpServer.start(config, users));
     }

@@ -221,7 +221,8 @@ class TransferControlTest {
     @Test
     void anIpv6ListenerWorksWithExtendedPassiveAndActiveModes() throws IOException {
         server.close();
-        server = TestServer.startOn(folder.resolve("v6"), "::1").withUser("alice", PASSWORD);
+        Path v6 = folder.resolve("v6");
+        server = TestServer.start(v6, TestServer.Options.defaults(v6).withAddress("::1")).withUser("alice", PASSWORD);
         Files.write(server.folder("alice").resolve("v6.bin"), new byte[] {6, 6});
         FTPClient client = server.login("alice", PASSWORD);
         ByteArrayOutputStream passive = new ByteArrayOutputStream();

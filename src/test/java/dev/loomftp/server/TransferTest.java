@@ -155,9 +155,9 @@ class TransferTest {
     @Test
     void aReadOnlyMountRefusesUploadsAndShowsNoWriteBits() throws IOException {
         server.close();
-        server = TestServer.start(folder.resolve("read-only"), new Config.Timeouts(TestServer.DEFAULT_IDLE,
-                TestServer.DEFAULT_SETUP, TestServer.DEFAULT_STALL), TestServer.limits(5), Config.Access.READ_ONLY)
-                .withUser("alice", PASSWORD);
+        Path readOnly = folder.resolve("read-only");
+        server = TestServer.start(readOnly, TestServer.Options.defaults(readOnly)
+                .withPublicAccess(Config.Access.READ_ONLY)).withUser("alice", PASSWORD);
         Files.write(server.folder("Public").resolve("notice.txt"), new byte[] {1});
         FTPClient client = server.login("alice", PASSWORD);
 
