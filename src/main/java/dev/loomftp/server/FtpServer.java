@@ -22,6 +22,7 @@ import java.util.concurrent.StructuredTaskScope;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.tinylog.Logger;
 
 /**
@@ -70,7 +71,7 @@ public final class FtpServer implements AutoCloseable {
         Config.Passive passive = config.passive();
         Optional<TlsContext> tls = config.tls().enabled() ? Optional.of(TlsContext.load(config.tls())) : Optional.empty();
         ServerContext context = new ServerContext(config, users, new PassivePorts(passive.minPort(), passive.maxPort()),
-                tls, new LoginGuard(config.logins(), java.time.Clock.systemUTC()));
+                tls, new LoginGuard(config.logins(), java.time.Clock.systemUTC()), new LongAdder());
         createFolders(context);
         List<ServerSocketChannel> listeners = new ArrayList<>();
         Selector selector = Selector.open();
@@ -104,6 +105,11 @@ public final class FtpServer implements AutoCloseable {
             }
         }
         return addresses;
+    }
+
+    /** Sessions that ended with an internal error: a bug, which tests expect never to see. */
+    public long internalErrors() {
+        return context.internalErrors().sum();
     }
 
     /** The sessions running now. */

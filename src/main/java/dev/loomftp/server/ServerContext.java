@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What every session of one server shares: the configuration, the users, and the passive ports.
@@ -21,10 +22,11 @@ import java.util.Optional;
  * @param users        where logins are checked
  * @param passivePorts the pool of passive data ports
  * @param tls          the TLS context, when TLS is on
- * @param loginGuard   the failed logins of each client address
+ * @param loginGuard     the failed logins of each client address
+ * @param internalErrors sessions ended by a bug rather than by the client or the network
  */
 record ServerContext(Config config, UserStore users, PassivePorts passivePorts, Optional<TlsContext> tls,
-        LoginGuard loginGuard) {
+        LoginGuard loginGuard, LongAdder internalErrors) {
 
     /**
      * Builds a user's view from the configured mounts, creating their folders if needed.

@@ -101,6 +101,7 @@ final class Session {
             reason = "control connection failed: " + e.getClass().getSimpleName();
         } catch (RuntimeException e) {
             reason = "internal error";
+            context.internalErrors().increment();
             Logger.error(e, "session {} failed", id);
         }
         Logger.info("session {} end user={} after {} ms: {}", id, userName(), (System.nanoTime() - started) / 1_000_000,

@@ -200,6 +200,7 @@ final class TestServer implements AutoCloseable {
             }
         }
         server.close();
+        assertEquals(0, server.internalErrors(), "sessions ended by an internal error");
         assertEquals(0, server.activeSessions(), "sessions left running");
         assertEquals(0, server.openPassiveListeners(), "passive listeners left open");
         await().atMost(Duration.ofSeconds(5)).alias("server threads left running")
