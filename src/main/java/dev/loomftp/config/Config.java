@@ -118,9 +118,11 @@ public record Config(
      * @param maxLineLength         the longest command line accepted, in bytes
      * @param maxLoginAttempts      failed logins before the connection is closed
      * @param maxFailedCommands     commands in a row answered with an error (5xx) before the connection is closed
+     * @param maxExpansion          how many times its compressed size a MODE Z upload may grow to, once past
+     *                              64 MiB, so that a small "zip bomb" cannot fill the disk
      */
     public record Limits(int maxSessions, int maxSessionsPerAddress, int maxLineLength, int maxLoginAttempts,
-            int maxFailedCommands) {}
+            int maxFailedCommands, int maxExpansion) {}
 
     /**
      * Against password guessing, per client address and across its connections.

@@ -219,7 +219,8 @@ final class ConfigBinder {
     }
 
     private static Limits limits(ConfigNode node) throws ConfigException {
-        node.object("maxSessions", "maxSessionsPerAddress", "maxLineLength", "maxLoginAttempts", "maxFailedCommands");
+        node.object("maxSessions", "maxSessionsPerAddress", "maxLineLength", "maxLoginAttempts", "maxFailedCommands",
+                "maxExpansion");
         ConfigNode maxSessionsNode = node.get("maxSessions");
         int maxSessions = maxSessionsNode.integer(1, 100_000);
         ConfigNode perAddressNode = node.get("maxSessionsPerAddress");
@@ -234,7 +235,8 @@ final class ConfigBinder {
         return new Limits(maxSessions, perAddress,
                 node.get("maxLineLength").integer(512, 1_048_576),
                 node.get("maxLoginAttempts").integer(1, 100),
-                node.get("maxFailedCommands").integer(1, 100_000));
+                node.get("maxFailedCommands").integer(1, 100_000),
+                node.get("maxExpansion").integer(2, 1_000_000));
     }
 
     private static Logins logins(ConfigNode node) throws ConfigException {

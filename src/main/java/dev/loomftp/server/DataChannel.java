@@ -31,6 +31,8 @@ final class DataChannel implements AutoCloseable {
     /** The buffer between the compressor and the socket in MODE Z. */
     private static final int WIRE_SIZE = 64 * 1024;
     private static final ByteBuffer NO_INPUT = ByteBuffer.allocate(0);
+    /** Decompressed bytes allowed before the expansion limit applies. */
+    private static final long EXPANSION_FLOOR = 64L * 1024 * 1024;
     /** The most bytes given to TLS in one write, or asked of it in one read. */
     private static final int TLS_CHUNK = 64 * 1024;
 
@@ -42,6 +44,7 @@ final class DataChannel implements AutoCloseable {
     private Deflater deflater;
     private Inflater inflater;
     private ByteBuffer wire;
+    private int maxExpansion;
     private SSLSocket tls;
     private InputStream tlsIn;
     private OutputStream tlsOut;
@@ -51,8 +54,12 @@ final class DataChannel implements AutoCloseable {
         this.stall = stall;
     }
 
-    /** Turns MODE Z on for this connection, compressing at {@code level} (0 to 9). */
-    void compress(int level) {
+    /**
+     * Turns MODE Z on for this connection, compressing at {@code level} (0 to 9). Uploads may grow
+     * to {@code maxExpansion} times their compressed size once past {@link #EXPANSION_FLOOR}.
+     */
+    void compress(int level, int maxExpansion) {
+        this.maxExpansion = maxExpansion;
         deflater = new Deflater(level);
         inflater = new Inflater();
         wire = ByteBuffer.allocateDirect(WIRE_SIZE);
@@ -185,6 +192,10 @@ final class DataChannel implements AutoCloseable {
             }
             try {
                 int produced = inflater.inflate(buffer);
+                long out = inflater.getBytesWritten();
+                if (out > EXPANSION_FLOOR && out > maxExpansion * inflater.getBytesRead()) {
+                    throw new ExpansionLimitException(maxExpansion);
+                }
                 if (produced > 0) {
                     return produced;
                 }
@@ -250,6 +261,13 @@ final class DataChannel implements AutoCloseable {
     private static boolean resumes(SSLSession data, SSLSession control) {
         return data.getCreationTime() == control.getCreationTime()
                 && data.getProtocol().equals(control.getProtocol());
+    }
+
+    /** MODE Z data that grows too much when decompressed: a "zip bomb". */
+    static final class ExpansionLimitException extends IOException {
+        ExpansionLimitException(int limit) {
+            super("the compressed data grows more than " + limit + " times");
+        }
     }
 
     /** A protected data connection that did not resume the control connection's TLS session. */

@@ -86,7 +86,7 @@ final class DataTransfer {
             }
         }
         if (session.modeZ()) {
-            data.compress(session.compressionLevel());
+            data.compress(session.compressionLevel(), session.context().config().limits().maxExpansion());
         }
         Session.Finished<Result> finished;
         try (data) {
@@ -117,6 +117,9 @@ final class DataTransfer {
         } catch (TransferStalledException e) {
             return new Result(Reply.of(426, "Transfer aborted: no data moved for "
                     + Session.seconds(timeouts.dataStall()) + "."), "stalled");
+        } catch (DataChannel.ExpansionLimitException e) {
+            return new Result(Reply.of(552, "Upload refused: it grows too much when decompressed."),
+                    "refused: " + e.getMessage());
         } catch (StorageFailure e) {
             return new Result(FileErrors.replyFor(e.error()), "storage error: " + FileErrors.reason(e.error()));
         } catch (IOException e) {

@@ -88,7 +88,7 @@ class FuzzTest {
     @Test
     void randomCommandLinesEachGetAReplyAndNoExceptionEscapes() throws IOException {
         Config.Timeouts quick = new Config.Timeouts(Duration.ofSeconds(30), Duration.ofMillis(200), Duration.ofSeconds(5));
-        Config.Limits lenient = new Config.Limits(20, 20, 1024, 1000, 100_000);
+        Config.Limits lenient = new Config.Limits(20, 20, 1024, 1000, 100_000, 100);
         TestServer server = TestServer.start(folder, TestServer.Options.defaults(folder).withTimeouts(quick)
                 .withLimits(lenient)).withUser("alice", "alice-password");
         try (server; RawClient client = RawClient.greeted(server.address()).login("alice", "alice-password")) {

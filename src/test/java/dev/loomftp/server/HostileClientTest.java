@@ -113,7 +113,7 @@ class HostileClientTest {
 
     @Test
     void twoThousandConnectionsFromOneAddressAreRefusedPastTheLimit() throws IOException {
-        start(TestServer.Options.defaults(folder).withLimits(new Config.Limits(500, 50, 1024, 3, 50)));
+        start(TestServer.Options.defaults(folder).withLimits(new Config.Limits(500, 50, 1024, 3, 50, 100)));
         try {
             int refused = 0;
             for (int i = 0; i < 2000; i++) {

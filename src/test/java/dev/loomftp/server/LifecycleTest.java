@@ -51,7 +51,7 @@ class LifecycleTest {
 
     @Test
     void connectionsOverTheLimitForOneAddressGet421() throws IOException {
-        Config.Limits limits = new Config.Limits(10, 2, 1024, 3, 50);
+        Config.Limits limits = new Config.Limits(10, 2, 1024, 3, 50, 100);
         try (TestServer server = TestServer.start(folder, TIMEOUTS, limits);
                 RawClient first = RawClient.greeted(server.address());
                 RawClient second = RawClient.greeted(server.address())) {
@@ -69,7 +69,7 @@ class LifecycleTest {
 
     @Test
     void connectionsOverTheTotalLimitWaitForAFreeSession() throws IOException {
-        Config.Limits limits = new Config.Limits(2, 2, 1024, 3, 50);
+        Config.Limits limits = new Config.Limits(2, 2, 1024, 3, 50, 100);
         try (TestServer server = TestServer.start(folder, TIMEOUTS, limits);
                 RawClient first = RawClient.greeted(server.address());
                 RawClient second = RawClient.greeted(server.address());

@@ -94,7 +94,7 @@ final class TestServer implements AutoCloseable {
     }
 
     static Config.Limits limits(int maxSessions) {
-        return new Config.Limits(maxSessions, maxSessions, 1024, 3, 50);
+        return new Config.Limits(maxSessions, maxSessions, 1024, 3, 50, 100);
     }
 
     static TestServer start(Path folder, Config.Timeouts timeouts, Config.Limits limits) throws IOException {

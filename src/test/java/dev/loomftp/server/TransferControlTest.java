@@ -190,6 +190,33 @@ class TransferControlTest {
     }
 
     @Test
+    void aCompressedUploadThatGrowsTooMuchIsRefused() throws IOException {
+        ByteArrayOutputStream bomb = new ByteArrayOutputStream();
+        try (OutputStream deflate = new DeflaterOutputStream(bomb)) {
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 200; i++) {
+                deflate.write(zeros);
+            }
+        }
+        try (RawClient client = loggedIn()) {
+            assertEquals(200, client.command("TYPE I").code());
+            assertEquals(200, client.command("MODE Z").code());
+            try (Socket data = DataSocket.open(client)) {
+                assertEquals(150, client.command("STOR bomb.bin").code());
+                try {
+                    data.getOutputStream().write(bomb.toByteArray());
+                    data.shutdownOutput();
+                } catch (IOException refusedMidway) {
+                    // The server may close the connection before all of it is sent.
+                }
+                assertEquals(552, client.reply().code());
+            }
+            assertEquals(200, client.command("NOOP").code());
+        }
+        assertTrue(Files.size(home.resolve("bomb.bin")) < 100L * 1024 * 1024, "stopped well before 200 MiB");
+    }
+
+    @Test
     void corruptCompressedDataFailsTheUploadCleanly() throws IOException {
         try (RawClient client = loggedIn()) {
             assertEquals(200, client.command("MODE Z").code());
