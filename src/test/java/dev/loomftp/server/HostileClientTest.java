@@ -100,6 +100,28 @@ class HostileClientTest {
     }
 
     @Test
+    void aDataConnectionFromAnotherAddressIsDroppedAndTheRealClientIsServed() throws IOException {
+        start(TestServer.Options.defaults(folder));
+        java.nio.file.Files.writeString(server.folder("alice").resolve("file.txt"), "for alice only");
+        try (RawClient client = RawClient.greeted(server.address()).login("alice", PASSWORD)) {
+            RawClient.Reply passive = client.command("EPSV");
+            int port = Integer.parseInt(passive.text().replaceAll(".*\\(\\|\\|\\|(\\d+)\\|\\).*", "$1"));
+            try (java.net.Socket thief = new java.net.Socket()) {
+                thief.bind(new java.net.InetSocketAddress("127.0.0.2", 0));
+                thief.connect(new java.net.InetSocketAddress(server.address().getAddress(), port), 5000);
+                thief.setSoTimeout(10_000);
+                try (java.net.Socket real = new java.net.Socket(server.address().getAddress(), port)) {
+                    assertEquals(150, client.command("RETR file.txt").code());
+                    assertEquals("for alice only", new String(real.getInputStream().readAllBytes(),
+                            java.nio.charset.StandardCharsets.UTF_8));
+                    assertEquals(226, client.reply().code());
+                }
+                assertEquals(-1, thief.getInputStream().read(), "the thief got nothing and was dropped");
+            }
+        }
+    }
+
+    @Test
     void aPassiveFloodHoldsOneListenerPerSession() throws IOException {
         start(TestServer.Options.defaults(folder));
         try (RawClient client = RawClient.greeted(server.address()).login("alice", PASSWORD)) {
