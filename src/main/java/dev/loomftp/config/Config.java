@@ -109,8 +109,12 @@ public record Config(
         }
     }
 
-    /** @param file the users file: one user per line, with a salted password hash */
-    public record Users(Path file) {}
+    /**
+     * @param file      the users file: one user per line, with a salted password hash
+     * @param anonymous whether USER anonymous (or ftp) logs in with any password, to a read-only view of
+     *                  the shared folder alone
+     */
+    public record Users(Path file, boolean anonymous) {}
 
     /**
      * @param maxSessions           control connections at once, in total

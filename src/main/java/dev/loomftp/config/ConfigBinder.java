@@ -214,8 +214,8 @@ final class ConfigBinder {
     }
 
     private Users users(ConfigNode node) throws ConfigException {
-        node.object("file");
-        return new Users(path(node.get("file")));
+        node.object("file", "anonymous");
+        return new Users(path(node.get("file")), node.get("anonymous").bool());
     }
 
     private static Limits limits(ConfigNode node) throws ConfigException {

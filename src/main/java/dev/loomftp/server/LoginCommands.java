@@ -12,6 +12,9 @@ import org.tinylog.Logger;
 final class LoginCommands {
     private LoginCommands() {}
 
+    /** The names that mean an anonymous login, when those are on. */
+    private static final java.util.Set<String> ANONYMOUS = java.util.Set.of("anonymous", "ftp");
+
     /** Always asks for a password, whether or not the name exists, so names cannot be probed. */
     static void user(Session session, String name) throws IOException {
         if (session.loggedIn()) {
@@ -30,6 +33,11 @@ final class LoginCommands {
         Optional<String> name = session.pendingUser();
         if (name.isEmpty()) {
             session.reply(503, "Send USER first.");
+            return;
+        }
+        if (session.context().config().users().anonymous()
+                && ANONYMOUS.contains(name.get().toLowerCase(java.util.Locale.ROOT))) {
+            logInAnonymously(session);
             return;
         }
         char[] secret = password.toCharArray();
@@ -59,6 +67,19 @@ final class LoginCommands {
     static void quit(Session session, String argument) throws IOException {
         session.reply(221, "Goodbye.");
         session.quit();
+    }
+
+    /** An anonymous login: any password (by custom an e-mail address, never logged), a read-only view of Public. */
+    private static void logInAnonymously(Session session) throws IOException {
+        Optional<VirtualFileSystem> view = session.context().anonymousView();
+        if (view.isEmpty()) {
+            session.loginFailed();
+            session.reply(530, "There is no shared folder for anonymous users.");
+            return;
+        }
+        session.loggedIn(new User("anonymous"), view.get());
+        Logger.info("session {} login user=anonymous", session.id());
+        session.reply(230, "Logged in anonymously: read-only.");
     }
 
     private static void logIn(Session session, User user) throws IOException {

@@ -49,6 +49,25 @@ record ServerContext(Config config, UserStore users, PassivePorts passivePorts, 
         return new VirtualFileSystem(mounts);
     }
 
+    /**
+     * The anonymous view: the shared mounts alone (those without a user's name in their source),
+     * read-only, the first of them at "/".
+     *
+     * @return empty when no mount is shared
+     */
+    Optional<VirtualFileSystem> anonymousView() throws IOException {
+        Path root = config.storage().root().normalize();
+        List<VirtualFileSystem.Mount> mounts = new ArrayList<>();
+        for (Config.Mount mount : config.storage().mounts()) {
+            if (!mount.source().contains(Config.Mount.USER_PLACEHOLDER)) {
+                VirtualPath at = mounts.isEmpty() ? VirtualPath.ROOT : virtualPath(mount.path());
+                mounts.add(new VirtualFileSystem.Mount(at, new LocalStorage(root.resolve(mount.source()).normalize()),
+                        false));
+            }
+        }
+        return mounts.isEmpty() ? Optional.empty() : Optional.of(new VirtualFileSystem(mounts));
+    }
+
     private static VirtualPath virtualPath(String mountPath) {
         try {
             return VirtualPath.resolve(VirtualPath.ROOT, mountPath);

@@ -53,38 +53,44 @@ final class TestServer implements AutoCloseable {
      * @param logins       the failed-login delay and ban, tiny by default so that tests stay fast
      * @param publicAccess what users may do in /Public
      * @param tls          off unless a test is about TLS
+     * @param anonymous    whether anonymous logins are on
      */
     record Options(String address, Config.Timeouts timeouts, Config.Limits limits, Config.Logins logins,
-            Config.Access publicAccess, Config.Tls tls) {
+            Config.Access publicAccess, Config.Tls tls, boolean anonymous) {
 
         static Options defaults(Path folder) {
             return new Options("127.0.0.1", new Config.Timeouts(DEFAULT_IDLE, DEFAULT_SETUP, DEFAULT_STALL),
                     TestServer.limits(20), new Config.Logins(Duration.ofMillis(1), Duration.ofMillis(4), 1000, Duration.ofMinutes(1)),
-                    Config.Access.READ_WRITE, TestServer.tls(folder, Config.Policy.OFF, Config.Policy.OFF, List.of(), false));
+                    Config.Access.READ_WRITE, TestServer.tls(folder, Config.Policy.OFF, Config.Policy.OFF, List.of(), false),
+                    false);
         }
 
         Options withAddress(String newAddress) {
-            return new Options(newAddress, timeouts, limits, logins, publicAccess, tls);
+            return new Options(newAddress, timeouts, limits, logins, publicAccess, tls, anonymous);
         }
 
         Options withTimeouts(Config.Timeouts newTimeouts) {
-            return new Options(address, newTimeouts, limits, logins, publicAccess, tls);
+            return new Options(address, newTimeouts, limits, logins, publicAccess, tls, anonymous);
         }
 
         Options withLimits(Config.Limits newLimits) {
-            return new Options(address, timeouts, newLimits, logins, publicAccess, tls);
+            return new Options(address, timeouts, newLimits, logins, publicAccess, tls, anonymous);
         }
 
         Options withLogins(Config.Logins newLogins) {
-            return new Options(address, timeouts, limits, newLogins, publicAccess, tls);
+            return new Options(address, timeouts, limits, newLogins, publicAccess, tls, anonymous);
         }
 
         Options withPublicAccess(Config.Access access) {
-            return new Options(address, timeouts, limits, logins, access, tls);
+            return new Options(address, timeouts, limits, logins, access, tls, anonymous);
+        }
+
+        Options withAnonymous() {
+            return new Options(address, timeouts, limits, logins, publicAccess, tls, true);
         }
 
         Options withTls(Config.Tls newTls) {
-            return new Options(address, timeouts, limits, logins, publicAccess, newTls);
+            return new Options(address, timeouts, limits, logins, publicAccess, newTls, anonymous);
         }
     }
 
@@ -115,7 +121,7 @@ final class TestServer implements AutoCloseable {
                 new Config.Storage(root, List.of(
                         new Config.Mount("/", "{user}", Config.Access.READ_WRITE),
                         new Config.Mount("/Public", "Public", options.publicAccess()))),
-                new Config.Users(usersFile),
+                new Config.Users(usersFile, options.anonymous()),
                 options.limits(),
                 options.logins(),
                 options.timeouts(),
