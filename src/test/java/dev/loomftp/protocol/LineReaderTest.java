@@ -350,4 +350,28 @@ class LineReaderTest {
             return super.read(buffer, offset, Math.min(length, 1));
         }
     }
+
+    @Test
+    void randomBytesNeverBreakTheReader() throws IOException {
+        java.util.Random random = new java.util.Random(31);
+        byte[] alphabet = {'A', 'b', ' ', '\r', '\n', (byte) 0xFF, (byte) 0xFA, (byte) 0xF0, (byte) 0xF4, (byte) 0xF2,
+            (byte) 0xC3, (byte) 0xA9, (byte) 0x80, 0};
+        for (int round = 0; round < 5_000; round++) {
+            byte[] input = new byte[random.nextInt(400)];
+            for (int i = 0; i < input.length; i++) {
+                input[i] = alphabet[random.nextInt(alphabet.length)];
+            }
+            LineReader reader = new LineReader(new ByteArrayInputStream(input), 64);
+            int lines = 0;
+            ControlLine line;
+            do {
+                line = reader.read();
+                if (line instanceof ControlLine.Text text) {
+                    assertTrue(text.text().getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 64,
+                            "a line over the limit came through in round " + round);
+                }
+                assertTrue(++lines <= input.length + 1, "the reader made up lines in round " + round);
+            } while (!(line instanceof ControlLine.End));
+        }
+    }
 }

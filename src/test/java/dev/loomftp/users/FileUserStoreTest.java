@@ -263,4 +263,27 @@ class FileUserStoreTest {
         return Files.readAllLines(file, UTF_8).stream().filter(line -> line.startsWith(name + ":")).findFirst()
                 .orElseThrow();
     }
+
+    @Test
+    void aWrongPasswordTakesAsLongForAnUnknownUserAsForAKnownOne() throws UserStoreException {
+        FileUserStore store = new FileUserStore(dir.resolve("timed-users.txt"), new PasswordHasher(50_000));
+        store.add("alice", "alice-password".toCharArray());
+        store.authenticate("alice", "warm-up".toCharArray());
+        store.authenticate("nobody", "warm-up".toCharArray());
+        long known = medianNanos(() -> store.authenticate("alice", "wrong-password".toCharArray()));
+        long unknown = medianNanos(() -> store.authenticate("nobody", "wrong-password".toCharArray()));
+        double ratio = (double) unknown / known;
+        assertTrue(ratio > 0.5 && ratio < 2.0, "known " + known / 1000 + " us, unknown " + unknown / 1000 + " us");
+    }
+
+    private static long medianNanos(Runnable login) {
+        long[] times = new long[7];
+        for (int i = 0; i < times.length; i++) {
+            long started = System.nanoTime();
+            login.run();
+            times[i] = System.nanoTime() - started;
+        }
+        java.util.Arrays.sort(times);
+        return times[times.length / 2];
+    }
 }
