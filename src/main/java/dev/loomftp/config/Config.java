@@ -1,8 +1,11 @@
 package dev.loomftp.config;
 
+import dev.loomftp.storage.Permission;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The whole server configuration, as read from the JSON file (or the embedded default) and
@@ -93,13 +96,24 @@ public record Config(
      * @param path   the virtual path: "/" is the user's home, "/Public" the shared folder
      * @param source the folder under the root, where {@value #USER_PLACEHOLDER} stands for the
      *               user's name
-     * @param access what users may do there
+     * @param access      what users may do there, in short
+     * @param permissions what users may do there, in detail: what {@code access} means unless the
+     *                    file lists them
      */
-    public record Mount(String path, String source, Access access) {
+    public record Mount(String path, String source, Access access, Set<Permission> permissions) {
         public static final String USER_PLACEHOLDER = "{user}";
+
+        public Mount {
+            permissions = Set.copyOf(permissions);
+        }
+
+        /** A mount whose permissions are those of its access. */
+        public Mount(String path, String source, Access access) {
+            this(path, source, access, access.permissions());
+        }
     }
 
-    /** What a mount allows. */
+    /** What a mount allows, in short. */
     public enum Access {
         READ_ONLY,
         READ_WRITE;
@@ -107,14 +121,53 @@ public record Config(
         public boolean writable() {
             return this == READ_WRITE;
         }
+
+        /** The permissions this stands for: list and read, or everything. */
+        public Set<Permission> permissions() {
+            return writable() ? Permission.all() : Permission.readOnly();
+        }
     }
 
     /**
      * @param file      the users file: one user per line, with a salted password hash
      * @param anonymous whether USER anonymous (or ftp) logs in with any password, to a read-only view of
      *                  the shared folder alone
+     * @param overrides settings for single users, by name
      */
-    public record Users(Path file, boolean anonymous) {}
+    public record Users(Path file, boolean anonymous, Map<String, UserOverride> overrides) {
+        public Users {
+            overrides = Map.copyOf(overrides);
+        }
+
+        public Users(Path file, boolean anonymous) {
+            this(file, anonymous, Map.of());
+        }
+
+        /** The override for {@code name}, or none. */
+        public UserOverride overrideFor(String name) {
+            return overrides.getOrDefault(name, UserOverride.NONE);
+        }
+    }
+
+    /**
+     * What is different for one user.
+     *
+     * @param permissions by mount path, what this user may do there instead of the mount's own
+     *                    permissions
+     * @param tls         {@code REQUIRED} when this user must use TLS even though the server does not
+     *                    require it of everyone, else null
+     */
+    public record UserOverride(Map<String, Set<Permission>> permissions, Policy tls) {
+        public static final UserOverride NONE = new UserOverride(Map.of(), null);
+
+        public UserOverride {
+            permissions = Map.copyOf(permissions);
+        }
+
+        public boolean requiresTls() {
+            return tls == Policy.REQUIRED;
+        }
+    }
 
     /**
      * @param maxSessions           control connections at once, in total

@@ -12,7 +12,9 @@ import dev.loomftp.config.Config.Policy;
 import dev.loomftp.config.Config.Storage;
 import dev.loomftp.config.Config.Timeouts;
 import dev.loomftp.config.Config.Tls;
+import dev.loomftp.config.Config.UserOverride;
 import dev.loomftp.config.Config.Users;
+import dev.loomftp.storage.Permission;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.file.InvalidPathException;
@@ -21,10 +23,12 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -59,11 +63,12 @@ final class ConfigBinder {
 
     private Config config(ConfigNode root) throws ConfigException {
         root.object("listeners", "passive", "storage", "users", "limits", "logins", "timeouts", "logging", "tls");
+        Storage storage = storage(root.get("storage"));
         return new Config(
                 listeners(root.get("listeners")),
                 passive(root.get("passive")),
-                storage(root.get("storage")),
-                users(root.get("users")),
+                storage,
+                users(root.get("users"), storage),
                 limits(root.get("limits")),
                 logins(root.get("logins")),
                 timeouts(root.get("timeouts")),
@@ -174,11 +179,21 @@ final class ConfigBinder {
     }
 
     private static Mount mount(ConfigNode node) throws ConfigException {
-        node.object("path", "source", "access");
+        node.object("path", "source", "access", "permissions");
         String path = mountPath(node.get("path"));
         String source = mountSource(node.get("source"));
         Access access = node.has("access") ? choice(node.get("access"), Access.class) : Access.READ_WRITE;
-        return new Mount(path, source, access);
+        return new Mount(path, source, access,
+                node.has("permissions") ? permissions(node.get("permissions")) : access.permissions());
+    }
+
+    /** A list of permissions, like ["list", "read"]. */
+    private static Set<Permission> permissions(ConfigNode node) throws ConfigException {
+        Set<Permission> permissions = EnumSet.noneOf(Permission.class);
+        for (ConfigNode element : node.elements()) {
+            permissions.add(choice(element, Permission.class));
+        }
+        return permissions;
     }
 
     /** "/" or "/" and one folder name: the virtual file system is one level deep. */
@@ -213,9 +228,33 @@ final class ConfigBinder {
                 && name.chars().noneMatch(c -> c == '/' || c == '\\' || Character.isISOControl(c));
     }
 
-    private Users users(ConfigNode node) throws ConfigException {
-        node.object("file", "anonymous");
-        return new Users(path(node.get("file")), node.get("anonymous").bool());
+    private Users users(ConfigNode node, Storage storage) throws ConfigException {
+        node.object("file", "anonymous", "overrides");
+        Map<String, UserOverride> overrides = new HashMap<>();
+        for (Map.Entry<String, ConfigNode> user : node.get("overrides").fields().entrySet()) {
+            overrides.put(user.getKey(), userOverride(user.getValue(), storage));
+        }
+        return new Users(path(node.get("file")), node.get("anonymous").bool(), overrides);
+    }
+
+    /** One user's override: permissions by mount path, and whether TLS is required. */
+    private static UserOverride userOverride(ConfigNode node, Storage storage) throws ConfigException {
+        node.object("permissions", "tls");
+        Map<String, Set<Permission>> permissions = new HashMap<>();
+        if (node.has("permissions")) {
+            for (Map.Entry<String, ConfigNode> mount : node.get("permissions").fields().entrySet()) {
+                if (storage.mounts().stream().noneMatch(known -> known.path().equals(mount.getKey()))) {
+                    throw mount.getValue().error("names no mount: the mount paths are " + storage.mounts().stream()
+                            .map(known -> ConfigNode.quote(known.path())).toList());
+                }
+                permissions.put(mount.getKey(), permissions(mount.getValue()));
+            }
+        }
+        Policy tls = node.has("tls") ? choice(node.get("tls"), Policy.class) : null;
+        if (tls == Policy.OFF) {
+            throw node.get("tls").error("must be \"optional\" or \"required\", not \"off\"");
+        }
+        return new UserOverride(permissions, tls);
     }
 
     private static Limits limits(ConfigNode node) throws ConfigException {

@@ -81,6 +81,18 @@ final class ConfigNode {
         return child(key);
     }
 
+    /** The fields of this object, by key, in the file's order; any key is allowed. */
+    Map<String, ConfigNode> fields() throws ConfigException {
+        if (!json.isObject()) {
+            throw error("must be an object ({ ... }), not " + describe());
+        }
+        Map<String, ConfigNode> fields = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> field : json.properties()) {
+            fields.put(field.getKey(), child(field.getKey()));
+        }
+        return fields;
+    }
+
     /** The elements of this array. */
     List<ConfigNode> elements() throws ConfigException {
         if (!json.isArray()) {

@@ -1,6 +1,7 @@
 package dev.loomftp.server;
 
 import dev.loomftp.storage.FileEntry;
+import dev.loomftp.storage.Permission;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -29,13 +30,13 @@ final class Facts {
     /**
      * One entry's facts, then a space and its name.
      *
-     * @param writable whether the entry's mount allows changes, which the perm fact shows
+     * @param permissions what the user may do in the entry's mount, which the perm fact shows
      */
-    static String line(FileEntry entry, String name, boolean writable, Set<String> chosen) {
+    static String line(FileEntry entry, String name, Set<Permission> permissions, Set<String> chosen) {
         StringBuilder text = new StringBuilder();
         for (String fact : KNOWN) {
             if (chosen.contains(fact)) {
-                value(entry, fact, writable).ifPresent(value -> text.append(fact).append('=').append(value).append(';'));
+                value(entry, fact, permissions).ifPresent(value -> text.append(fact).append('=').append(value).append(';'));
             }
         }
         return text.append(' ').append(name).toString();
@@ -66,7 +67,7 @@ final class Facts {
         return TIME.format(instant);
     }
 
-    private static Optional<String> value(FileEntry entry, String fact, boolean writable) {
+    private static Optional<String> value(FileEntry entry, String fact, Set<Permission> permissions) {
         return switch (fact) {
             case "type" -> Optional.of(switch (entry.kind()) {
                 case FILE -> "file";
@@ -75,7 +76,7 @@ final class Facts {
             });
             case "size" -> Optional.of(Long.toString(entry.size()));
             case "modify" -> Optional.of(time(entry.modified()));
-            case "perm" -> Optional.of(permissions(entry, writable));
+            case "perm" -> Optional.of(perm(entry, permissions));
             case "unique" -> Optional.ofNullable(entry.unique());
             case "unix.mode" -> Optional.of(String.format("0%03o", entry.mode()));
             default -> Optional.empty();
@@ -83,10 +84,26 @@ final class Facts {
     }
 
     /** RFC 3659 section 7.5.5: what the user may do with the entry. */
-    private static String permissions(FileEntry entry, boolean writable) {
+    private static String perm(FileEntry entry, Set<Permission> permissions) {
+        StringBuilder perm = new StringBuilder();
         if (entry.isDirectory()) {
-            return writable ? "elcmpdf" : "el";
+            perm.append('e');
+            append(perm, permissions, Permission.LIST, "l");
+            append(perm, permissions, Permission.WRITE, "c");
+            append(perm, permissions, Permission.MKDIR, "m");
+            append(perm, permissions, Permission.DELETE, "pd");
+        } else {
+            append(perm, permissions, Permission.READ, "r");
+            append(perm, permissions, Permission.WRITE, "aw");
+            append(perm, permissions, Permission.DELETE, "d");
         }
-        return writable ? "radfw" : "r";
+        append(perm, permissions, Permission.RENAME, "f");
+        return perm.toString();
+    }
+
+    private static void append(StringBuilder perm, Set<Permission> permissions, Permission needed, String letters) {
+        if (permissions.contains(needed)) {
+            perm.append(letters);
+        }
     }
 }

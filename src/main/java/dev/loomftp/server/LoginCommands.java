@@ -21,6 +21,10 @@ final class LoginCommands {
             session.reply(503, "Already logged in as " + session.userName() + ".");
             return;
         }
+        if (session.context().config().users().overrideFor(name).requiresTls() && !session.controlProtected()) {
+            session.reply(530, "This account must use TLS: send AUTH TLS first.");
+            return;
+        }
         session.expectPassword(name);
         session.reply(331, "Password required.");
     }

@@ -3,6 +3,7 @@ package dev.loomftp.server;
 import dev.loomftp.config.Config;
 import dev.loomftp.storage.InvalidPathException;
 import dev.loomftp.storage.LocalStorage;
+import dev.loomftp.storage.Permission;
 import dev.loomftp.storage.VirtualFileSystem;
 import dev.loomftp.storage.VirtualPath;
 import dev.loomftp.tls.TlsContext;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -43,8 +45,9 @@ record ServerContext(Config config, UserStore users, PassivePorts passivePorts, 
             if (!folder.startsWith(root) || folder.equals(root)) {
                 throw new AccessDeniedException(mount.path());
             }
-            mounts.add(new VirtualFileSystem.Mount(virtualPath(mount.path()), new LocalStorage(folder),
-                    mount.access().writable()));
+            Set<Permission> permissions = config.users().overrideFor(userName).permissions()
+                    .getOrDefault(mount.path(), mount.permissions());
+            mounts.add(new VirtualFileSystem.Mount(virtualPath(mount.path()), new LocalStorage(folder), permissions));
         }
         return new VirtualFileSystem(mounts);
     }
@@ -62,7 +65,7 @@ record ServerContext(Config config, UserStore users, PassivePorts passivePorts, 
             if (!mount.source().contains(Config.Mount.USER_PLACEHOLDER)) {
                 VirtualPath at = mounts.isEmpty() ? VirtualPath.ROOT : virtualPath(mount.path());
                 mounts.add(new VirtualFileSystem.Mount(at, new LocalStorage(root.resolve(mount.source()).normalize()),
-                        false));
+                        Permission.readOnly()));
             }
         }
         return mounts.isEmpty() ? Optional.empty() : Optional.of(new VirtualFileSystem(mounts));

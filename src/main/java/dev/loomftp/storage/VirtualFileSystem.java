@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
@@ -24,11 +25,24 @@ import java.util.stream.Collectors;
 public final class VirtualFileSystem {
 
     /**
-     * @param path     where the mount appears
-     * @param storage  what backs it
-     * @param writable whether files may be created or replaced there
+     * @param path        where the mount appears
+     * @param storage     what backs it
+     * @param permissions what the user may do there
      */
-    public record Mount(VirtualPath path, Storage storage, boolean writable) {}
+    public record Mount(VirtualPath path, Storage storage, Set<Permission> permissions) {
+        public Mount {
+            permissions = permissions.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(permissions));
+        }
+
+        /** A mount that allows everything, or only listing and reading. */
+        public Mount(VirtualPath path, Storage storage, boolean writable) {
+            this(path, storage, writable ? Permission.all() : Permission.readOnly());
+        }
+
+        public boolean writable() {
+            return permissions.contains(Permission.WRITE);
+        }
+    }
 
     /** A path split into the mount that holds it and the path inside that mount. */
     public record Location(Mount mount, VirtualPath inner) {}
@@ -62,7 +76,7 @@ public final class VirtualFileSystem {
 
     /** The entries of a folder, with the mounts directly below it shown as folders. */
     public DirectoryStream<FileEntry> list(VirtualPath folder) throws IOException {
-        Location location = locate(folder);
+        Location location = allowed(folder, Permission.LIST);
         List<FileEntry> mountPoints = new ArrayList<>();
         for (Mount mount : mounts) {
             if (!mount.path().isRoot() && mount.path().parent().equals(folder)) {
@@ -75,7 +89,7 @@ public final class VirtualFileSystem {
     }
 
     public SeekableByteChannel openRead(VirtualPath path) throws IOException {
-        Location location = locate(path);
+        Location location = allowed(path, Permission.READ);
         return location.mount().storage().openRead(location.inner());
     }
 
@@ -86,22 +100,22 @@ public final class VirtualFileSystem {
 
     /** Opens a file for writing as {@code mode} says, where the mount allows writing. */
     public SeekableByteChannel openWrite(VirtualPath path, WriteMode mode, long offset) throws IOException {
-        Location location = writableEntry(path);
+        Location location = changing(path, Permission.WRITE);
         return location.mount().storage().openWrite(location.inner(), mode, offset);
     }
 
     public void createFolder(VirtualPath path) throws IOException {
-        Location location = writableEntry(path);
+        Location location = changing(path, Permission.MKDIR);
         location.mount().storage().createFolder(location.inner());
     }
 
     public void deleteFile(VirtualPath path) throws IOException {
-        Location location = writableEntry(path);
+        Location location = changing(path, Permission.DELETE);
         location.mount().storage().deleteFile(location.inner());
     }
 
     public void deleteFolder(VirtualPath path) throws IOException {
-        Location location = writableEntry(path);
+        Location location = changing(path, Permission.DELETE);
         location.mount().storage().deleteFolder(location.inner());
     }
 
@@ -110,8 +124,8 @@ public final class VirtualFileSystem {
      * cannot be moved between mounts.
      */
     public void rename(VirtualPath from, VirtualPath to) throws IOException {
-        Location source = writableEntry(from);
-        Location target = writableEntry(to);
+        Location source = changing(from, Permission.RENAME);
+        Location target = changing(to, Permission.RENAME);
         if (source.mount().equals(target.mount())) {
             source.mount().storage().rename(source.inner(), target.inner());
             return;
@@ -136,19 +150,33 @@ public final class VirtualFileSystem {
     }
 
     public void setModified(VirtualPath path, Instant time) throws IOException {
-        Location location = writableEntry(path);
+        Location location = changing(path, Permission.WRITE);
         location.mount().storage().setModified(location.inner(), time);
     }
 
     public void setMode(VirtualPath path, int mode) throws IOException {
-        Location location = writableEntry(path);
+        Location location = changing(path, Permission.WRITE);
         location.mount().storage().setMode(location.inner(), mode);
     }
 
-    /** The location of an entry that is about to change: a mount point itself never does. */
-    private Location writableEntry(VirtualPath path) throws AccessDeniedException {
+    /** What the user may do at {@code path}: the permissions of the mount that holds it. */
+    public Set<Permission> permissions(VirtualPath path) {
+        return locate(path).mount().permissions();
+    }
+
+    /** The location of {@code path}, when its mount allows {@code needed}. */
+    private Location allowed(VirtualPath path, Permission needed) throws AccessDeniedException {
         Location location = locate(path);
-        if (!location.mount().writable() || location.inner().isRoot()) {
+        if (!location.mount().permissions().contains(needed)) {
+            throw new AccessDeniedException(path.toString());
+        }
+        return location;
+    }
+
+    /** The location of an entry that is about to change: a mount point itself never does. */
+    private Location changing(VirtualPath path, Permission needed) throws AccessDeniedException {
+        Location location = allowed(path, needed);
+        if (location.inner().isRoot()) {
             throw new AccessDeniedException(path.toString());
         }
         return location;

@@ -57,7 +57,7 @@ class ConfigErrorsTest {
                         """, "unknown key 'maxport' in passive (known keys: minPort, maxPort, advertisedAddress)"),
                 new Bad("unknown key in a list element",
                         mounts("[ { \"path\": \"/\", \"source\": \"u\", @\"mode\": \"rw\" } ]"),
-                        "unknown key 'mode' in storage.mounts[0] (known keys: path, source, access)"),
+                        "unknown key 'mode' in storage.mounts[0] (known keys: path, source, access, permissions)"),
                 new Bad("unknown key with a line break in its name", "{ @\"bad\\nkey\": 1 }",
                         "unknown key 'bad\\nkey' at the top level " + TOP_KEYS),
                 new Bad("port as a string", "{ \"listeners\": [ { \"port\": @\"21\" } ] }",

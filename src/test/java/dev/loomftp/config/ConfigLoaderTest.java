@@ -11,11 +11,13 @@ import dev.loomftp.config.Config.Listener;
 import dev.loomftp.config.Config.Mount;
 import dev.loomftp.config.Config.Passive;
 import dev.loomftp.config.Config.Timeouts;
+import dev.loomftp.storage.Permission;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -108,6 +110,34 @@ class ConfigLoaderTest {
         assertEquals(List.of(new Listener("127.0.0.1", 2121), new Listener("::1", 0), new Listener("*", 21)),
                 config.listeners());
         assertEquals(List.of(new Mount("/", "homes/{user}", Access.READ_ONLY)), config.storage().mounts());
+    }
+
+    @Test
+    void permissionsPerMountAndPerUser() throws Exception {
+        Config config = ConfigLoader.load(write("""
+                {
+                  "storage": { "mounts": [ { "path": "/", "source": "{user}" },
+                                           { "path": "/Drop", "source": "drop", "permissions": ["list", "write"] } ] },
+                  "users": { "overrides": { "bob": { "permissions": { "/": ["list", "read"] }, "tls": "required" } } }
+                }
+                """));
+
+        assertEquals(Set.of(Permission.LIST, Permission.WRITE), config.storage().mounts().get(1).permissions());
+        assertEquals(Permission.all(), config.storage().mounts().get(0).permissions());
+        assertEquals(Set.of(Permission.LIST, Permission.READ), config.users().overrideFor("bob").permissions().get("/"));
+        assertTrue(config.users().overrideFor("bob").requiresTls());
+        assertEquals(Config.UserOverride.NONE, config.users().overrideFor("alice"));
+    }
+
+    @Test
+    void anOverrideForAMountThatDoesNotExistIsAnError() throws Exception {
+        Path file = write("""
+                { "users": { "overrides": { "bob": { "permissions": { "/Nowhere": ["read"] } } } } }
+                """);
+        ConfigException error = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(file));
+        assertTrue(error.getMessage().contains("users.overrides.bob.permissions./Nowhere names no mount"),
+                error.getMessage());
     }
 
     @Test

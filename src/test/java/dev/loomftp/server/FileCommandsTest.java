@@ -123,7 +123,7 @@ class FileCommandsTest {
         assertEquals(5, file.getSize());
         assertEquals(Instant.parse("2024-01-02T03:04:05Z"), file.getTimestamp().toInstant());
         assertTrue(file.getRawListing().contains("unix.mode=0640;"), file.getRawListing());
-        assertTrue(file.getRawListing().contains("perm=radfw;"), file.getRawListing());
+        assertTrue(file.getRawListing().contains("perm=rawdf;"), file.getRawListing());
         assertTrue(file.getRawListing().matches(".*unique=\\p{XDigit}+U\\d+;.*"), file.getRawListing());
 
         FTPFile[] entries = client.mlistDir();

@@ -54,43 +54,51 @@ final class TestServer implements AutoCloseable {
      * @param publicAccess what users may do in /Public
      * @param tls          off unless a test is about TLS
      * @param anonymous    whether anonymous logins are on
+     * @param overrides    per-user settings
      */
     record Options(String address, Config.Timeouts timeouts, Config.Limits limits, Config.Logins logins,
-            Config.Access publicAccess, Config.Tls tls, boolean anonymous) {
+            Config.Access publicAccess, Config.Tls tls, boolean anonymous,
+            java.util.Map<String, Config.UserOverride> overrides) {
 
         static Options defaults(Path folder) {
             return new Options("127.0.0.1", new Config.Timeouts(DEFAULT_IDLE, DEFAULT_SETUP, DEFAULT_STALL),
                     TestServer.limits(20), new Config.Logins(Duration.ofMillis(1), Duration.ofMillis(4), 1000, Duration.ofMinutes(1)),
                     Config.Access.READ_WRITE, TestServer.tls(folder, Config.Policy.OFF, Config.Policy.OFF, List.of(), false),
-                    false);
+                    false, java.util.Map.of());
         }
 
         Options withAddress(String newAddress) {
-            return new Options(newAddress, timeouts, limits, logins, publicAccess, tls, anonymous);
+            return new Options(newAddress, timeouts, limits, logins, publicAccess, tls, anonymous, overrides);
         }
 
         Options withTimeouts(Config.Timeouts newTimeouts) {
-            return new Options(address, newTimeouts, limits, logins, publicAccess, tls, anonymous);
+            return new Options(address, newTimeouts, limits, logins, publicAccess, tls, anonymous, overrides);
         }
 
         Options withLimits(Config.Limits newLimits) {
-            return new Options(address, timeouts, newLimits, logins, publicAccess, tls, anonymous);
+            return new Options(address, timeouts, newLimits, logins, publicAccess, tls, anonymous, overrides);
         }
 
         Options withLogins(Config.Logins newLogins) {
-            return new Options(address, timeouts, limits, newLogins, publicAccess, tls, anonymous);
+            return new Options(address, timeouts, limits, newLogins, publicAccess, tls, anonymous, overrides);
         }
 
         Options withPublicAccess(Config.Access access) {
-            return new Options(address, timeouts, limits, logins, access, tls, anonymous);
+            return new Options(address, timeouts, limits, logins, access, tls, anonymous, overrides);
         }
 
         Options withAnonymous() {
-            return new Options(address, timeouts, limits, logins, publicAccess, tls, true);
+            return new Options(address, timeouts, limits, logins, publicAccess, tls, true, overrides);
+        }
+
+        Options withOverride(String user, Config.UserOverride override) {
+            java.util.Map<String, Config.UserOverride> more = new java.util.HashMap<>(overrides);
+            more.put(user, override);
+            return new Options(address, timeouts, limits, logins, publicAccess, tls, anonymous, more);
         }
 
         Options withTls(Config.Tls newTls) {
-            return new Options(address, timeouts, limits, logins, publicAccess, newTls, anonymous);
+            return new Options(address, timeouts, limits, logins, publicAccess, newTls, anonymous, overrides);
         }
     }
 
@@ -121,7 +129,7 @@ final class TestServer implements AutoCloseable {
                 new Config.Storage(root, List.of(
                         new Config.Mount("/", "{user}", Config.Access.READ_WRITE),
                         new Config.Mount("/Public", "Public", options.publicAccess()))),
-                new Config.Users(usersFile, options.anonymous()),
+                new Config.Users(usersFile, options.anonymous(), options.overrides()),
                 options.limits(),
                 options.logins(),
                 options.timeouts(),
