@@ -115,6 +115,37 @@ class ConfinementTest {
     }
 
     @Test
+    void noCommandGoesThroughALinkThatLeadsOut() throws IOException {
+        Path home = server.folder("alice");
+        Files.createSymbolicLink(home.resolve("escape-folder"), outside);
+        Files.createSymbolicLink(home.resolve("escape-file"), outside.resolve("secret.txt"));
+        try (RawClient client = RawClient.greeted(server.address()).login("alice", "alice-password")) {
+            for (String command : List.of("DELE escape-folder/secret.txt", "RMD escape-folder/inner",
+                    "MKD escape-folder/new", "RNFR escape-folder/secret.txt", "RNFR escape-file",
+                    "SITE CHMOD 777 escape-file", "SITE CHMOD 777 escape-folder/secret.txt",
+                    "MFMT 20000101000000 escape-file", "SIZE escape-file", "MDTM escape-file", "HASH escape-file",
+                    "XSHA256 escape-folder/secret.txt", "MLST escape-file", "STAT escape-folder")) {
+                int code = client.command(command).code();
+                assertTrue(code == 550 || code == 553, command + " got " + code);
+            }
+        }
+        assertTrue(Files.getPosixFilePermissions(outside.resolve("secret.txt")).size() < 9,
+                "SITE CHMOD 777 did not reach the canary");
+    }
+
+    @Test
+    void absoluteRealPathsAndVeryLongPathsAreJustNamesInTheView() throws IOException {
+        try (RawClient client = RawClient.greeted(server.address()).login("alice", "alice-password")) {
+            assertEquals(550, client.command("SIZE " + outside.resolve("secret.txt").toRealPath()).code());
+            assertEquals(550, client.command("CWD " + outside.toRealPath()).code());
+            String longPath = "a/".repeat(480) + "secret.txt";
+            assertEquals(550, client.command("SIZE " + longPath).code());
+            assertEquals(550, client.command("CWD " + "../".repeat(300) + outside.toRealPath()).code());
+            assertEquals(257, client.command("PWD").code());
+        }
+    }
+
+    @Test
     void repliesShowOnlyVirtualPaths() throws IOException {
         FTPClient alice = server.login("alice", "alice-password");
         String realRoot = server.root().toString();
