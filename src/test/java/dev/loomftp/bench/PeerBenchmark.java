@@ -67,6 +67,7 @@ public final class PeerBenchmark {
     }
 
     private void run() throws Exception {
+        String afterAttack = "";
         List<Starter> peers = new ArrayList<>();
         peers.add(() -> loomftp(2201));
         if (Files.isExecutable(Path.of("/usr/sbin/vsftpd"))) {
@@ -90,6 +91,64 @@ public final class PeerBenchmark {
                 double busy = withIdleSessions(peer);
                 System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.1f | %.1f | %.1f |%n", peer.name(),
                         FILE_SIZE / down / 1e6, FILE_SIZE / up / 1e6, start, rest, busy);
+                if (peer.name().equals("loomftp")) {
+                    attack(peer);
+                    double after = median(() -> curlSeconds(peer, List.of("-o", "/dev/null", peer.url("payload.bin"))));
+                    afterAttack = String.format(Locale.ROOT, "loomftp download after an attack (2,000 connections,"
+                            + " 500 PASV, a 10 MB line, 3 wrong passwords): %.0f MB/s, against %.0f MB/s before",
+                            FILE_SIZE / after / 1e6, FILE_SIZE / down / 1e6);
+                }
+            }
+        }
+        System.out.println();
+        System.out.println(afterAttack);
+    }
+
+    /** What HostileClientTest does, at once: floods, junk and guessing, all bounded. */
+    private static void attack(Peer peer) throws IOException {
+        List<Socket> flood = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2000; i++) {
+                Socket socket = new Socket();
+                socket.connect(new InetSocketAddress("127.0.0.1", peer.port()), 10_000);
+                flood.add(socket);
+            }
+        } finally {
+            for (Socket socket : flood) {
+                socket.close();
+            }
+        }
+        try (Socket socket = new Socket("127.0.0.1", peer.port())) {
+            socket.setSoTimeout(30_000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.UTF_8));
+            OutputStream out = socket.getOutputStream();
+            expect(in, "220");
+            command(out, "USER " + USER);
+            expect(in, "331");
+            command(out, "PASS " + PASSWORD);
+            expect(in, "230");
+            for (int i = 0; i < 500; i++) {
+                command(out, "PASV");
+                expect(in, "227");
+            }
+            byte[] junk = new byte[10 * 1024 * 1024];
+            java.util.Arrays.fill(junk, (byte) 'A');
+            out.write(junk);
+            command(out, "");
+            expect(in, "500", "421");
+        }
+        for (int i = 0; i < 3; i++) {
+            try (Socket socket = new Socket("127.0.0.1", peer.port())) {
+                socket.setSoTimeout(60_000);
+                BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                        StandardCharsets.UTF_8));
+                OutputStream out = socket.getOutputStream();
+                expect(in, "220", "421");
+                command(out, "USER guess" + i);
+                expect(in, "331", "421");
+                command(out, "PASS wrong");
+                expect(in, "530", "421");
             }
         }
     }
