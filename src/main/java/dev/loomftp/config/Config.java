@@ -224,11 +224,20 @@ public record Config(
      *                            kept in a file beside it
      * @param requireSessionReuse whether a protected data connection must resume the control connection's TLS
      *                            session, so that nobody else can take it over
+     * @param allowCcc            whether CCC may turn TLS off on the control connection after login (for
+     *                            firewalls that must read it); never when {@code control} is required
      */
     public record Tls(Policy control, Policy data, List<Listener> implicitListeners, Path certificate,
-            Path privateKey, Path keystore, String keystorePassword, boolean requireSessionReuse) {
+            Path privateKey, Path keystore, String keystorePassword, boolean requireSessionReuse, boolean allowCcc) {
         public Tls {
             implicitListeners = List.copyOf(implicitListeners);
+        }
+
+        /** Settings without CCC. */
+        public Tls(Policy control, Policy data, List<Listener> implicitListeners, Path certificate, Path privateKey,
+                Path keystore, String keystorePassword, boolean requireSessionReuse) {
+            this(control, data, implicitListeners, certificate, privateKey, keystore, keystorePassword,
+                    requireSessionReuse, false);
         }
 
         public boolean enabled() {

@@ -78,7 +78,7 @@ final class ConfigBinder {
 
     private Tls tls(ConfigNode node) throws ConfigException {
         node.object("control", "data", "implicitListeners", "certificate", "privateKey", "keystore",
-                "keystorePassword", "requireSessionReuse");
+                "keystorePassword", "requireSessionReuse", "allowCcc");
         Policy control = choice(node.get("control"), Policy.class);
         ConfigNode dataNode = node.get("data");
         Policy data = choice(dataNode, Policy.class);
@@ -102,7 +102,8 @@ final class ConfigBinder {
         ConfigNode password = node.get("keystorePassword");
         return new Tls(control, data, implicit, certificate.isNull() ? null : path(certificate),
                 privateKey.isNull() ? null : path(privateKey), path(node.get("keystore")),
-                password.isNull() ? null : password.string(), node.get("requireSessionReuse").bool());
+                password.isNull() ? null : password.string(), node.get("requireSessionReuse").bool(),
+                node.get("allowCcc").bool());
     }
 
     private static List<Listener> listeners(ConfigNode node) throws ConfigException {

@@ -73,10 +73,69 @@ final class ControlChannel implements AutoCloseable {
      * @throws TimeoutException when the handshake did not finish in time
      */
     void startTls(TlsContext context, Duration deadline) throws IOException, TimeoutException, InterruptedException {
-        SSLSocket secured = Deadline.within(deadline, () -> context.serverSocket(socket.socket()));
+        SSLSocket secured = Deadline.within(deadline, () -> context.serverSocket(socket.socket(), true));
         tls = secured;
         reader = new LineReader(secured.getInputStream(), maxLineLength);
         out = new BufferedOutputStream(secured.getOutputStream(), 4096);
+    }
+
+    /**
+     * Ends TLS on this connection after CCC: sends close_notify and goes on in clear text. A
+     * client may answer with its own close_notify (curl's active CCC mode) or not (its passive
+     * mode, the default); the clear-text reader skips that one TLS record if it comes. Call it
+     * only while the pump waits.
+     */
+    void stopTls() throws IOException {
+        tls.shutdownOutput();
+        tls = null;
+        reader = new LineReader(new AfterTls(Channels.newInputStream(socket)), maxLineLength);
+        out = new BufferedOutputStream(Channels.newOutputStream(socket), 4096);
+    }
+
+    /**
+     * The clear-text stream after CCC: when its first byte starts a TLS record (content types
+     * 20 to 23, which no FTP command starts with), that record, the client's close_notify, is
+     * skipped.
+     */
+    private static final class AfterTls extends java.io.FilterInputStream {
+        private static final int HEADER = 5;
+        private boolean checked;
+
+        AfterTls(java.io.InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            skipRecord();
+            return super.read();
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            skipRecord();
+            return super.read(buffer, offset, length);
+        }
+
+        private void skipRecord() throws IOException {
+            if (checked) {
+                return;
+            }
+            checked = true;
+            java.io.PushbackInputStream peek = new java.io.PushbackInputStream(in, 1);
+            in = peek;
+            int first = peek.read();
+            if (first < 20 || first > 23) {
+                if (first >= 0) {
+                    peek.unread(first);
+                }
+                return;
+            }
+            byte[] header = peek.readNBytes(HEADER - 1);
+            if (header.length == HEADER - 1) {
+                peek.skipNBytes((header[2] & 0xff) << 8 | header[3] & 0xff);
+            }
+        }
     }
 
     /** The TLS session of this connection, if TLS is on. */
@@ -118,7 +177,7 @@ final class ControlChannel implements AutoCloseable {
                 line = new ControlLine.End();
             }
             events.add(line);
-            if (isAuth(line)) {
+            if (changesProtection(line)) {
                 // What follows AUTH may be a TLS handshake: read nothing more until the session
                 // has answered it.
                 Optional<LineReader> next = afterAuth.take();
@@ -131,8 +190,10 @@ final class ControlChannel implements AutoCloseable {
         return null;
     }
 
-    static boolean isAuth(ControlLine line) {
-        return line instanceof ControlLine.Text text && Session.verbOf(text.text()).equals("AUTH");
+    /** AUTH starts TLS and CCC ends it: what follows either is read differently. */
+    static boolean changesProtection(ControlLine line) {
+        return line instanceof ControlLine.Text text
+                && (Session.verbOf(text.text()).equals("AUTH") || Session.verbOf(text.text()).equals("CCC"));
     }
 
     /**

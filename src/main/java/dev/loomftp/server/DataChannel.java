@@ -247,7 +247,7 @@ final class DataChannel implements AutoCloseable {
      */
     void startTls(TlsContext context, Duration setup, Optional<SSLSession> controlSession)
             throws IOException, TimeoutException, InterruptedException {
-        SSLSocket secured = Deadline.within(setup, () -> context.serverSocket(socket.socket()));
+        SSLSocket secured = Deadline.within(setup, () -> context.serverSocket(socket.socket(), false));
         if (controlSession.isPresent() && !resumes(secured.getSession(), controlSession.get())) {
             closeSocket();
             throw new SessionNotResumedException();

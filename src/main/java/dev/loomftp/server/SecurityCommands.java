@@ -84,8 +84,26 @@ final class SecurityCommands {
         }
     }
 
-    /** CCC would send the control connection back to clear text, where it can be tampered with. */
+    /**
+     * CCC: back to clear text on the control connection, after login, for firewalls that must
+     * read it. Refused unless {@code tls.allowCcc}, and always when TLS is required.
+     */
     static void ccc(Session session, String argument) throws IOException {
-        session.reply(534, "CCC is not allowed: the control connection stays protected.");
+        Config.Tls tls = session.context().config().tls();
+        if (!session.controlProtected()) {
+            session.reply(533, "The control connection is not protected.");
+            return;
+        }
+        if (!tls.allowCcc() || tls.control() == Config.Policy.REQUIRED) {
+            session.reply(534, "CCC is not allowed: the control connection stays protected.");
+            return;
+        }
+        session.reply(200, "CCC accepted: TLS ends on the control connection.");
+        try {
+            session.stopTls();
+        } catch (IOException e) {
+            Logger.info("session {}: TLS did not end cleanly after CCC: {}", session.id(), e.getMessage());
+            session.quit();
+        }
     }
 }

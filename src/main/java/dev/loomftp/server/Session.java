@@ -180,7 +180,7 @@ final class Session {
         if (!spec.name().equals("RNTO")) {
             renameFrom = null;
         }
-        if (spec.name().equals("AUTH")) {
+        if (spec.name().equals("AUTH") || spec.name().equals("CCC")) {
             try {
                 gateAndRun(spec, argument);
             } finally {
@@ -309,6 +309,12 @@ final class Session {
         control.startTls(context.tls().orElseThrow(), context.config().timeouts().dataSetup());
         Logger.info("session {} TLS {} {}", id, control.tlsSession().map(s -> s.getProtocol()).orElse("?"),
                 control.tlsSession().map(s -> s.getCipherSuite()).orElse("?"));
+    }
+
+    /** Ends TLS on the control connection (CCC), with the close under the data-setup deadline. */
+    void stopTls() throws IOException {
+        control.stopTls();
+        Logger.info("session {} TLS ended by CCC", id);
     }
 
     boolean controlProtected() {

@@ -104,9 +104,12 @@ public final class TlsContext {
     /**
      * Starts TLS as the server over an open connection (the client always starts TLS, on the data
      * connection too, RFC 4217 section 7) and completes the handshake.
+     *
+     * @param keepPlain whether closing TLS leaves the connection open in clear text, as CCC needs
      */
-    public SSLSocket serverSocket(Socket plain) throws IOException {
-        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain, null, plain.getPort(), true);
+    public SSLSocket serverSocket(Socket plain, boolean keepPlain) throws IOException {
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain, null, plain.getPort(),
+                !keepPlain);
         socket.setUseClientMode(false);
         SSLParameters parameters = socket.getSSLParameters();
         parameters.setProtocols(PROTOCOLS);

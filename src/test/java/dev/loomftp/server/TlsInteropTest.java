@@ -62,6 +62,20 @@ class TlsInteropTest {
         assertEquals("over implicit TLS\n", result.stdout());
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "CCC mode {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"passive", "active"})
+    void curlClearsTheControlConnectionWithCccWhenAllowed(String mode) throws Exception {
+        ExternalClient curl = ExternalClient.require("curl", local);
+        Path serverFolder = Files.createDirectories(folder.resolve("ccc-" + mode));
+        Config.Tls tls = TestServer.tls(serverFolder, Config.Policy.OPTIONAL, Config.Policy.OPTIONAL, List.of(), true);
+        server = TestServer.startTls(serverFolder, new Config.Tls(tls.control(), tls.data(), tls.implicitListeners(),
+                null, null, tls.keystore(), null, true, true)).withUser("alice", PASSWORD);
+        Files.writeString(server.folder("alice").resolve("after-ccc.txt"), "clear control, protected data\n");
+        ExternalClient.Result result = curl.run("-sS", "--ssl-reqd", "--ftp-ssl-ccc", "--ftp-ssl-ccc-mode", mode, "-k",
+                "-u", "alice:" + PASSWORD, "ftp://127.0.0.1:" + server.port() + "/after-ccc.txt").assertSuccess();
+        assertEquals("clear control, protected data\n", result.stdout());
+    }
+
     @Test
     void lftpWithTlsForced() throws Exception {
         ExternalClient lftp = ExternalClient.require("lftp", local);

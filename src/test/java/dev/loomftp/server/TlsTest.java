@@ -93,7 +93,7 @@ class TlsTest {
             assertEquals(503, client.command("PBSZ 0").code(), "PBSZ needs TLS");
             assertEquals(503, client.command("PROT P").code(), "PROT needs PBSZ");
             assertEquals(504, client.command("AUTH KERBEROS").code());
-            assertEquals(534, client.command("CCC").code());
+            assertEquals(533, client.command("CCC").code(), "nothing to clear");
             assertTrue(client.command("FEAT").text().contains("AUTH TLS"));
         }
         FTPSClient client = tlsClient(false);
@@ -105,6 +105,9 @@ class TlsTest {
         client.execPBSZ(0);
         assertEquals(534, client.sendCommand("PROT", "C"));
         assertEquals(503, client.sendCommand("AUTH", "TLS"), "TLS is on already");
+        javax.net.ssl.SSLException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                javax.net.ssl.SSLException.class, () -> client.sendCommand("CCC"));
+        assertTrue(refused.getMessage().startsWith("534"), refused.getMessage());
         client.execPROT("P");
         assertEquals(200, client.getReplyCode());
         assertEquals(List.of("Public"), TransferTest.names(client.listFiles()));
