@@ -98,6 +98,10 @@ final class SecurityCommands {
             session.reply(534, "CCC is not allowed: the control connection stays protected.");
             return;
         }
+        if (!session.loggedIn()) {
+            session.reply(503, "Log in first: the password never goes in clear text.");
+            return;
+        }
         session.reply(200, "CCC accepted: TLS ends on the control connection.");
         try {
             session.stopTls();
