@@ -8,10 +8,12 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -36,13 +38,15 @@ import org.tinylog.Logger;
  * </pre>
  *
  * The acceptor takes a session permit before each {@code accept()}, so no more than
- * {@code limits.maxSessions} sessions ever run; clients beyond that wait in the listen backlog.
+ * {@code limits.maxSessions} sessions ever run; a client that comes when none is left gets 421 at
+ * once.
  * {@link #close()} interrupts the acceptor, whose scope then cancels every session: each says 421
  * and closes its data connections, and {@code close()} returns once all threads have ended.
  */
 public final class FtpServer implements AutoCloseable {
     private static final ThreadFactory SESSIONS = Thread.ofVirtual().name("loomftp-session-", 0).factory();
     private static final int BACKLOG = 128;
+    private static final byte[] FULL = "421 Too many users; try again later.\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final ServerContext context;
     private final List<ServerSocketChannel> listeners;
@@ -160,15 +164,21 @@ public final class FtpServer implements AutoCloseable {
         try (var scope = StructuredTaskScope.open(Joiner.<Void>awaitAll(), c -> c.withThreadFactory(SESSIONS))) {
             try {
                 while (true) {
-                    permits.acquire();
+                    boolean permitted = permits.tryAcquire();
                     Accepted accepted;
                     try {
                         accepted = acceptNext();
                     } catch (IOException | InterruptedException | RuntimeException e) {
-                        permits.release();
+                        if (permitted) {
+                            permits.release();
+                        }
                         throw e;
                     }
-                    scope.fork(() -> serve(accepted.socket(), accepted.implicitTls()));
+                    if (permitted) {
+                        scope.fork(() -> serve(accepted.socket(), accepted.implicitTls()));
+                    } else {
+                        refuseWhenFull(accepted);
+                    }
                 }
             } catch (InterruptedException e) {
                 Logger.info("server stopping: ending {} sessions", active.get());
@@ -186,6 +196,23 @@ public final class FtpServer implements AutoCloseable {
         } finally {
             closeAll(listeners, selector);
             Logger.info("server stopped");
+        }
+    }
+
+    /**
+     * Answers a connection that came while every session permit is taken: 421 at once, written
+     * without blocking (a client that does not read gets nothing), then closed. On an implicit-TLS
+     * listener, where a clear-text reply means nothing, it is only closed.
+     */
+    private static void refuseWhenFull(Accepted accepted) {
+        try (SocketChannel socket = accepted.socket()) {
+            if (!accepted.implicitTls()) {
+                socket.configureBlocking(false);
+                socket.write(ByteBuffer.wrap(FULL));
+            }
+            Logger.debug("refused a connection: every session is taken");
+        } catch (IOException e) {
+            // The client has gone already.
         }
     }
 
@@ -236,8 +263,8 @@ public final class FtpServer implements AutoCloseable {
                 perAddress.computeIfPresent(address, (key, count) -> count > 1 ? count - 1 : null);
             }
             closeQuietly(socket);
-            active.decrementAndGet();
             permits.release();
+            active.decrementAndGet();
         }
         return null;
     }
