@@ -53,7 +53,7 @@ final class DataTransfer {
      */
     static void run(Session session, String verb, VirtualPath path, String opening, Reply success, Body body)
             throws IOException, InterruptedException {
-        if (!session.protectData() && session.context().config().tls().data() == Config.Policy.REQUIRED) {
+        if (!session.protectData() && session.dataProtectionRequired()) {
             session.reply(521, "Data connections must be protected here: send PBSZ 0 and PROT P.");
             return;
         }

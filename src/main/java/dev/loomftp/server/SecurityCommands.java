@@ -72,7 +72,7 @@ final class SecurityCommands {
                 session.reply(200, "Data connections will be protected.");
             }
             case "C" -> {
-                if (session.context().config().tls().data() == Config.Policy.REQUIRED) {
+                if (session.dataProtectionRequired()) {
                     session.reply(534, "Data connections must be protected here; use PROT P.");
                     return;
                 }

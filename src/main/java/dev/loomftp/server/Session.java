@@ -317,6 +317,12 @@ final class Session {
         Logger.info("session {} TLS ended by CCC", id);
     }
 
+    /** Whether data connections must be protected: the server or this user's override says so. */
+    boolean dataProtectionRequired() {
+        return context.config().tls().data() == Config.Policy.REQUIRED
+                || user != null && context.config().users().overrideFor(user.name()).requiresTls();
+    }
+
     boolean controlProtected() {
         return control.tlsSession().isPresent();
     }

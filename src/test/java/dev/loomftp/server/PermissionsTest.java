@@ -82,6 +82,36 @@ class PermissionsTest {
         }
     }
 
+    @Test
+    void aUserWhoMustUseTlsMustProtectDataToo() throws IOException {
+        server.close();
+        Path tlsFolder = folder.resolve("tls");
+        server = TestServer.start(tlsFolder, TestServer.Options.defaults(tlsFolder)
+                .withTls(TestServer.tls(tlsFolder, Config.Policy.OPTIONAL, Config.Policy.OPTIONAL, java.util.List.of(),
+                        false))
+                .withOverride("careful", new Config.UserOverride(Map.of(), Config.Policy.REQUIRED)))
+                .withUser("careful", "careful-password").withUser("alice", "alice-password");
+        org.apache.commons.net.ftp.FTPSClient careful = new org.apache.commons.net.ftp.FTPSClient("TLS", false);
+        careful.setTrustManager(org.apache.commons.net.util.TrustManagerUtils.getAcceptAllTrustManager());
+        careful.connect(server.address().getAddress(), server.port());
+        assertTrue(careful.login("careful", "careful-password"), careful.getReplyString());
+        careful.enterLocalPassiveMode();
+        careful.listFiles();
+        assertEquals(521, careful.getReplyCode(), "data in clear text is refused for this user");
+        careful.execPBSZ(0);
+        assertEquals(534, careful.sendCommand("PROT", "C"));
+        careful.disconnect();
+
+        org.apache.commons.net.ftp.FTPSClient alice = new org.apache.commons.net.ftp.FTPSClient("TLS", false);
+        alice.setTrustManager(org.apache.commons.net.util.TrustManagerUtils.getAcceptAllTrustManager());
+        alice.connect(server.address().getAddress(), server.port());
+        assertTrue(alice.login("alice", "alice-password"));
+        alice.enterLocalPassiveMode();
+        alice.listFiles();
+        assertEquals(226, alice.getReplyCode(), "others may still use clear-text data");
+        alice.disconnect();
+    }
+
     private static int store(RawClient client, String path) throws IOException {
         try (var data = DataSocket.open(client)) {
             RawClient.Reply reply = client.command("STOR " + path);
