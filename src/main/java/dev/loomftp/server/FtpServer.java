@@ -174,6 +174,8 @@ public final class FtpServer implements AutoCloseable {
                         }
                         throw e;
                     }
+                    // A session may have ended while the acceptor waited.
+                    permitted = permitted || permits.tryAcquire();
                     if (permitted) {
                         scope.fork(() -> serve(accepted.socket(), accepted.implicitTls()));
                     } else {
