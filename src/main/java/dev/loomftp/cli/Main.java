@@ -17,8 +17,12 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        Main main = new Main(List.of(new ServeCommand(), new UserCommand()));
-        System.exit(main.run(Arrays.asList(args), Io.system()));
+        System.exit(execute(Arrays.asList(args), Io.system()));
+    }
+
+    /** Runs a command line as {@code loomftp} would, with the given streams, and returns the exit code. */
+    public static int execute(List<String> args, Io io) {
+        return new Main(List.of(new ServeCommand(), new UserCommand(), new ClientCommand())).run(args, io);
     }
 
     /** Runs one command line and returns its exit code. */

@@ -1,0 +1,273 @@
+package dev.loomftp.cli;
+
+import dev.loomftp.client.FtpClient;
+import dev.loomftp.protocol.Reply;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * {@code loomftp client}: the interactive shell of the original client, with its commands (LIST,
+ * CWD, RETR, STOR, USER, PASS, !DISCONNECT) and the names people type from habit (ls, cd, get,
+ * put, ...). Without a host it asks for the server's address and port, as the original did.
+ * Errors from the server are shown and the shell carries on.
+ */
+final class ClientCommand implements Command {
+    private static final int DEFAULT_PORT = 5550;
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final String HELP = """
+            Commands (any case):
+              open HOST [PORT]          connect (the original asked for both at start)
+              USER name, PASS           log in; PASS asks for the password without echo
+              LIST, ls, dir [path]      list a remote folder
+              CWD, cd path; pwd         change or show the remote folder
+              RETR, get remote [local]  download
+              STOR, put local [remote]  upload
+              mkdir, rmdir, rm path     make or remove a folder, delete a file
+              rename from to            rename or move a remote file
+              lcd dir; lpwd; lls        change, show or list the local folder
+              !command                  run a local shell command
+              close                     disconnect and stay in the shell
+              !DISCONNECT, bye, quit, exit   disconnect and leave
+            """;
+
+    @Override
+    public String name() {
+        return "client";
+    }
+
+    @Override
+    public String summary() {
+        return "connect to an FTP server (interactive)";
+    }
+
+    @Override
+    public String usage() {
+        return "Usage: loomftp client [HOST [PORT]]\n\n"
+                + "Without HOST, asks for the server's address and port (default " + DEFAULT_PORT + ").\n\n" + HELP;
+    }
+
+    @Override
+    public int run(List<String> args, Io io) throws UsageException {
+        if (args.size() > 2) {
+            throw new UsageException("too many arguments");
+        }
+        BufferedReader input = new BufferedReader(new InputStreamReader(io.in(), StandardCharsets.UTF_8));
+        Shell shell = new Shell(io, input);
+        try {
+            if (args.isEmpty()) {
+                String host = shell.ask("Server address: ");
+                String port = shell.ask("Port [" + DEFAULT_PORT + "]: ");
+                if (host == null) {
+                    return ExitCode.OK;
+                }
+                shell.open(host.strip(), port == null || port.isBlank() ? Integer.toString(DEFAULT_PORT) : port.strip());
+            } else {
+                shell.open(args.getFirst(), args.size() > 1 ? args.get(1) : Integer.toString(DEFAULT_PORT));
+            }
+            shell.loop();
+        } catch (IOException e) {
+            io.err().println("loomftp client: " + e.getMessage());
+            return ExitCode.FAILURE;
+        }
+        return ExitCode.OK;
+    }
+
+    /** The shell's state: the connection, if any, and the local folder. */
+    private static final class Shell {
+        private final Io io;
+        private final BufferedReader input;
+        private FtpClient client;
+        private Path local = Path.of("").toAbsolutePath();
+
+        Shell(Io io, BufferedReader input) {
+            this.io = io;
+            this.input = input;
+        }
+
+        String ask(String prompt) throws IOException {
+            io.out().print(prompt);
+            io.out().flush();
+            return input.readLine();
+        }
+
+        void loop() throws IOException {
+            String line;
+            while ((line = ask("ftp> ")) != null) {
+                if (!line.isBlank() && !run(line.strip())) {
+                    break;
+                }
+            }
+            disconnect();
+        }
+
+        /** Runs one command line; false when the shell should end. */
+        private boolean run(String line) {
+            if (line.startsWith("!") && !line.equalsIgnoreCase("!DISCONNECT")) {
+                localShell(line.substring(1));
+                return true;
+            }
+            String[] words = line.split("\\s+", 2);
+            String verb = words[0].toLowerCase(Locale.ROOT);
+            String rest = words.length > 1 ? words[1] : "";
+            try {
+                switch (verb) {
+                    case "!disconnect", "bye", "quit", "exit" -> {
+                        return false;
+                    }
+                    case "help", "?" -> io.out().print(HELP);
+                    case "open" -> {
+                        String[] target = rest.split("\\s+");
+                        open(target[0], target.length > 1 ? target[1] : Integer.toString(DEFAULT_PORT));
+                    }
+                    case "close" -> disconnect();
+                    case "lcd" -> changeLocal(rest);
+                    case "lpwd" -> io.out().println(local);
+                    case "lls" -> listLocal();
+                    default -> remote(verb, rest);
+                }
+            } catch (IOException e) {
+                io.err().println(e.getMessage());
+            }
+            return true;
+        }
+
+        private void remote(String verb, String rest) throws IOException {
+            FtpClient connected = connected();
+            switch (verb) {
+                case "user" -> show(connected.command("USER " + rest.strip()));
+                case "pass" -> {
+                    char[] password = rest.isBlank() ? password() : rest.toCharArray();
+                    try {
+                        show(connected.command("PASS " + new String(password)));
+                        connected.command("TYPE I");
+                    } finally {
+                        Arrays.fill(password, '\0');
+                    }
+                }
+                case "list", "ls", "dir" -> connected.list(rest).forEach(io.out()::println);
+                case "nlst" -> connected.names(rest).forEach(io.out()::println);
+                case "cwd", "cd" -> {
+                    connected.cwd(rest.strip());
+                    io.out().println(connected.pwd());
+                }
+                case "pwd" -> io.out().println(connected.pwd());
+                case "retr", "get" -> get(connected, rest);
+                case "stor", "put" -> put(connected, rest);
+                case "mkdir" -> connected.mkdir(rest.strip());
+                case "rmdir" -> connected.rmdir(rest.strip());
+                case "rm", "delete", "dele" -> connected.delete(rest.strip());
+                case "rename" -> {
+                    String[] names = rest.split("\\s+", 2);
+                    if (names.length < 2) {
+                        throw new IOException("rename needs a name and a new name");
+                    }
+                    connected.rename(names[0], names[1]);
+                }
+                default -> io.err().println("unknown command '" + verb + "'; type help for the list");
+            }
+        }
+
+        private void get(FtpClient connected, String rest) throws IOException {
+            String[] names = rest.strip().split("\\s+", 2);
+            if (names[0].isEmpty()) {
+                throw new IOException("get needs a remote file name");
+            }
+            String remote = names[0];
+            Path target = local.resolve(names.length > 1 ? names[1] : Path.of(remote).getFileName().toString());
+            long bytes = connected.download(remote, target);
+            io.out().println("received " + bytes + " bytes into " + target.getFileName());
+        }
+
+        private void put(FtpClient connected, String rest) throws IOException {
+            String[] names = rest.strip().split("\\s+", 2);
+            if (names[0].isEmpty()) {
+                throw new IOException("put needs a local file name");
+            }
+            Path source = local.resolve(names[0]);
+            if (!Files.isRegularFile(source)) {
+                throw new IOException("no such local file: " + names[0]);
+            }
+            String remote = names.length > 1 ? names[1] : source.getFileName().toString();
+            long bytes = connected.upload(source, remote);
+            io.out().println("sent " + bytes + " bytes as " + remote);
+        }
+
+        void open(String host, String port) throws IOException {
+            disconnect();
+            int number;
+            try {
+                number = Integer.parseInt(port);
+            } catch (NumberFormatException e) {
+                throw new IOException("not a port number: " + port);
+            }
+            client = FtpClient.connect(host, number, TIMEOUT);
+            show(client.greeting());
+        }
+
+        private void disconnect() throws IOException {
+            if (client != null) {
+                client.close();
+                client = null;
+                io.out().println("disconnected");
+            }
+        }
+
+        private FtpClient connected() throws IOException {
+            if (client == null) {
+                throw new IOException("not connected; use open HOST [PORT]");
+            }
+            return client;
+        }
+
+        private char[] password() throws IOException {
+            if (io.console() != null) {
+                char[] typed = io.console().readPassword("Password: ");
+                return typed == null ? new char[0] : typed;
+            }
+            String line = ask("Password: ");
+            return line == null ? new char[0] : line.toCharArray();
+        }
+
+        private void changeLocal(String folder) throws IOException {
+            Path target = local.resolve(folder.strip()).normalize();
+            if (!Files.isDirectory(target)) {
+                throw new IOException("no such local folder: " + folder.strip());
+            }
+            local = target;
+            io.out().println(local);
+        }
+
+        private void listLocal() throws IOException {
+            try (Stream<Path> entries = Files.list(local)) {
+                entries.map(path -> path.getFileName() + (Files.isDirectory(path) ? "/" : "")).sorted()
+                        .forEach(io.out()::println);
+            }
+        }
+
+        private void localShell(String command) {
+            try {
+                Process process = new ProcessBuilder("sh", "-c", command).directory(local.toFile())
+                        .redirectErrorStream(true).start();
+                process.getInputStream().transferTo(io.out());
+                process.waitFor();
+            } catch (IOException e) {
+                io.err().println("cannot run: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void show(Reply reply) {
+            (reply.code() >= 400 ? io.err() : io.out()).println(reply.code() + " " + String.join("\n    ", reply.lines()));
+        }
+    }
+}

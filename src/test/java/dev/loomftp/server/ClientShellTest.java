@@ -1,0 +1,123 @@
+package dev.loomftp.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.loomftp.cli.Io;
+import dev.loomftp.cli.Main;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code loomftp client} driven through standard input, as a user would type: the original
+ * client's way of asking for address and port, its command names, and the habitual ones.
+ */
+class ClientShellTest {
+    @TempDir
+    Path folder;
+
+    @TempDir
+    Path local;
+
+    private TestServer server;
+
+    @BeforeEach
+    void start() throws IOException {
+        server = TestServer.start(folder).withUser("alice", "alice-password");
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    /** What the shell printed, and its exit code. */
+    private record Session(int exitCode, String out, String err) {}
+
+    @Test
+    void theOriginalCommandsWorkAfterTheAddressAndPortAreAsked() throws IOException {
+        Files.writeString(local.resolve("notes.txt"), "my notes\n");
+        Files.writeString(server.folder("Public").resolve("shared.txt"), "for everyone\n");
+        Session session = shell(List.of(), """
+                127.0.0.1
+                %d
+                USER alice
+                PASS alice-password
+                STOR %s
+                LIST
+                CWD Public
+                RETR shared.txt %s
+                !DISCONNECT
+                """.formatted(server.port(), local.resolve("notes.txt"), local.resolve("copy.txt")));
+
+        assertEquals(0, session.exitCode(), session.err());
+        assertTrue(session.out().startsWith("Server address: Port [5550]: 220 "), session.out());
+        assertTrue(session.out().contains("230 Logged in as alice."), session.out());
+        assertTrue(session.out().contains(" notes.txt"), "LIST shows the upload: " + session.out());
+        assertTrue(session.out().contains("/Public"), session.out());
+        assertTrue(session.out().contains("disconnected"), session.out());
+        assertEquals("my notes\n", Files.readString(server.folder("alice").resolve("notes.txt")));
+        assertEquals("for everyone\n", Files.readString(local.resolve("copy.txt")));
+    }
+
+    @Test
+    void habitualNamesAndErrorsThatLetTheShellCarryOn() throws IOException {
+        Session session = shell(List.of("127.0.0.1", Integer.toString(server.port())), """
+                user alice
+                pass wrong-password
+                user alice
+                pass alice-password
+                mkdir photos
+                cd photos
+                pwd
+                get missing.txt
+                frobnicate
+                ls
+                cd ..
+                rmdir photos
+                dir
+                bye
+                """);
+
+        assertEquals(0, session.exitCode(), session.err());
+        assertTrue(session.err().contains("530 Login incorrect."), session.err());
+        assertTrue(session.out().contains("/photos"), session.out());
+        assertTrue(session.err().contains("550"), "the missing file is reported: " + session.err());
+        assertTrue(session.err().contains("unknown command 'frobnicate'; type help for the list"), session.err());
+        assertTrue(Files.notExists(server.folder("alice").resolve("photos")), "rmdir ran after the errors");
+    }
+
+    @Test
+    void aServerThatIsNotThereIsAOneLineError() throws IOException {
+        int closedPort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            closedPort = probe.getLocalPort();
+        }
+        Session session = shell(List.of("127.0.0.1", Integer.toString(closedPort)), "");
+        assertEquals(1, session.exitCode());
+        assertEquals(1, session.err().lines().count(), session.err());
+        assertTrue(session.err().startsWith("loomftp client: "), session.err());
+    }
+
+    private Session shell(List<String> arguments, String typed) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Io io = new Io(new ByteArrayInputStream(typed.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                null);
+        List<String> args = new java.util.ArrayList<>(List.of("client"));
+        args.addAll(arguments);
+        int exitCode = Main.execute(args, io);
+        return new Session(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+}
