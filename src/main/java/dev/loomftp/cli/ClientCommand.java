@@ -1,6 +1,9 @@
 package dev.loomftp.cli;
 
 import dev.loomftp.client.FtpClient;
+import dev.loomftp.client.FtpException;
+import dev.loomftp.client.FtpUrl;
+import dev.loomftp.client.Netrc;
 import dev.loomftp.protocol.Reply;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -12,6 +15,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -21,7 +25,10 @@ import java.util.stream.Stream;
  * Errors from the server are shown and the shell carries on.
  */
 final class ClientCommand implements Command {
-    private static final int DEFAULT_PORT = 5550;
+    private static final int DEFAULT_PORT = FtpUrl.DEFAULT_PORT;
+    private static final Set<String> SCRIPTED = Set.of("ls", "get", "put", "rm", "mkdir");
+    private static final String NETRC = "netrc-file";
+    private static final String PASSWORD_VARIABLE = "LOOMFTP_PASSWORD";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final String HELP = """
             Commands (any case):
@@ -51,12 +58,29 @@ final class ClientCommand implements Command {
 
     @Override
     public String usage() {
-        return "Usage: loomftp client [HOST [PORT]]\n\n"
-                + "Without HOST, asks for the server's address and port (default " + DEFAULT_PORT + ").\n\n" + HELP;
+        return """
+                Usage: loomftp client [HOST [PORT]]
+                       loomftp client ls|rm|mkdir URL [--netrc-file FILE]
+                       loomftp client get URL [LOCAL] [--netrc-file FILE]
+                       loomftp client put LOCAL... URL [--netrc-file FILE]
+
+                Without HOST, asks for the server's address and port (default 5550).
+                URL is ftp://[user@]host[:port]/path. The password comes from LOOMFTP_PASSWORD, then
+                ~/.netrc (or --netrc-file), then a prompt without echo; never from the command line.
+                get saves into the current folder under the remote name unless LOCAL is given; put
+                uploads into the folder the URL names.
+
+                Exit codes: 0 ok, 2 usage, 4 cannot connect, 5 login refused, 6 transfer or
+                command failed, 7 not found.
+
+                """ + HELP;
     }
 
     @Override
     public int run(List<String> args, Io io) throws UsageException {
+        if (!args.isEmpty() && SCRIPTED.contains(args.getFirst())) {
+            return scripted(args.getFirst(), Args.parse(args.subList(1, args.size()), Set.of(NETRC), Set.of()), io);
+        }
         if (args.size() > 2) {
             throw new UsageException("too many arguments");
         }
@@ -79,6 +103,91 @@ final class ClientCommand implements Command {
             return ExitCode.FAILURE;
         }
         return ExitCode.OK;
+    }
+
+    /** One scripted command: connect, log in, do it, and say how it went in the exit code. */
+    private static int scripted(String action, Args args, Io io) throws UsageException {
+        List<String> operands = args.positionals();
+        boolean put = action.equals("put");
+        int wanted = put ? 2 : 1;
+        if (operands.size() < wanted || !put && operands.size() > (action.equals("get") ? 2 : 1)) {
+            throw new UsageException(action + " needs " + (put ? "LOCAL... URL" : action.equals("get")
+                    ? "URL [LOCAL]" : "URL"));
+        }
+        FtpUrl url;
+        try {
+            url = FtpUrl.parse(put ? operands.getLast() : operands.getFirst());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        FtpClient client;
+        try {
+            client = FtpClient.connect(url.host(), url.port(), TIMEOUT);
+        } catch (IOException e) {
+            io.err().println("loomftp client: cannot connect to " + url.host() + " port " + url.port() + ": "
+                    + e.getMessage());
+            return ExitCode.CONNECTION;
+        }
+        try (client) {
+            try {
+                Netrc.Credentials credentials = credentials(url, args, io);
+                client.login(credentials.login(), credentials.password());
+                Arrays.fill(credentials.password(), '\0');
+            } catch (IOException e) {
+                io.err().println("loomftp client: " + e.getMessage());
+                return ExitCode.LOGIN;
+            }
+            switch (action) {
+                case "ls" -> client.list(url.path()).forEach(io.out()::println);
+                case "rm" -> client.delete(url.path());
+                case "mkdir" -> client.mkdir(url.path());
+                case "get" -> {
+                    String name = Path.of(url.path()).getFileName().toString();
+                    Path target = operands.size() > 1 ? Path.of(operands.get(1)) : Path.of(name);
+                    if (Files.isDirectory(target)) {
+                        target = target.resolve(name);
+                    }
+                    client.download(url.path(), target);
+                }
+                default -> {
+                    for (String local : operands.subList(0, operands.size() - 1)) {
+                        Path source = Path.of(local);
+                        String remote = (url.path().isEmpty() ? "" : url.path().replaceAll("/+$", "") + "/")
+                                + source.getFileName();
+                        client.upload(source, remote);
+                    }
+                }
+            }
+            return ExitCode.OK;
+        } catch (FtpException e) {
+            io.err().println("loomftp client: " + e.getMessage());
+            return e.reply().code() == 550 ? ExitCode.NOT_FOUND : ExitCode.TRANSFER;
+        } catch (IOException e) {
+            io.err().println("loomftp client: " + e.getMessage());
+            return ExitCode.TRANSFER;
+        }
+    }
+
+    /** The user and password: from the URL, LOOMFTP_PASSWORD, the netrc file, or a prompt. */
+    private static Netrc.Credentials credentials(FtpUrl url, Args args, Io io) throws IOException {
+        String fromEnvironment = System.getenv(PASSWORD_VARIABLE);
+        if (fromEnvironment != null && url.user().isPresent()) {
+            return new Netrc.Credentials(url.user().get(), fromEnvironment.toCharArray());
+        }
+        Path netrc = args.value(NETRC).map(Path::of)
+                .orElse(Path.of(System.getProperty("user.home"), ".netrc"));
+        var found = Netrc.find(netrc, url.host(), url.user());
+        if (found.isPresent()) {
+            return found.get();
+        }
+        if (url.user().isPresent() && io.console() != null) {
+            char[] typed = io.console().readPassword("Password for %s: ", url.user().get());
+            if (typed != null) {
+                return new Netrc.Credentials(url.user().get(), typed);
+            }
+        }
+        throw new IOException("no credentials for " + url.host() + ": put user@ in the URL and set "
+                + PASSWORD_VARIABLE + ", or add the host to ~/.netrc");
     }
 
     /** The shell's state: the connection, if any, and the local folder. */

@@ -1,0 +1,102 @@
+package dev.loomftp.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.loomftp.cli.Io;
+import dev.loomftp.cli.Main;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The scriptable client commands, their arguments as curl and scp users expect, and their exit codes. */
+class ClientScriptTest {
+    @TempDir
+    Path folder;
+
+    @TempDir
+    Path local;
+
+    private TestServer server;
+    private Path netrc;
+
+    @BeforeEach
+    void start() throws IOException {
+        server = TestServer.start(folder).withUser("alice", "alice-password");
+        netrc = local.resolve("netrc");
+        Files.writeString(netrc, "machine 127.0.0.1 login alice password alice-password\n");
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private record Run(int exitCode, String out, String err) {}
+
+    @Test
+    void putLsGetMkdirAndRm() throws IOException {
+        Files.writeString(local.resolve("a.txt"), "first");
+        Files.writeString(local.resolve("b.txt"), "second");
+        assertEquals(0, client("mkdir", url("inbox")).exitCode());
+        Run put = client("put", local.resolve("a.txt").toString(), local.resolve("b.txt").toString(), url("inbox/"));
+        assertEquals(0, put.exitCode(), put.err());
+        assertEquals("second", Files.readString(server.folder("alice").resolve("inbox/b.txt")));
+
+        Run ls = client("ls", url("inbox"));
+        assertEquals(0, ls.exitCode(), ls.err());
+        assertTrue(ls.out().contains(" a.txt") && ls.out().contains(" b.txt"), ls.out());
+
+        Path downloads = Files.createDirectories(local.resolve("downloads"));
+        assertEquals(0, client("get", url("inbox/a.txt"), downloads.toString()).exitCode());
+        assertEquals("first", Files.readString(downloads.resolve("a.txt")), "into the folder, under the remote name");
+        assertEquals(0, client("get", url("inbox/b.txt"), local.resolve("renamed.txt").toString()).exitCode());
+        assertEquals("second", Files.readString(local.resolve("renamed.txt")));
+
+        assertEquals(0, client("rm", url("inbox/a.txt")).exitCode());
+        assertTrue(Files.notExists(server.folder("alice").resolve("inbox/a.txt")));
+    }
+
+    @Test
+    void exitCodesSayWhatWentWrong() throws IOException {
+        assertEquals(7, client("get", url("missing.txt"), local.resolve("x").toString()).exitCode(), "not found");
+        Files.writeString(netrc, "machine 127.0.0.1 login alice password wrong-password\n");
+        assertEquals(5, client("ls", url("")).exitCode(), "login refused");
+        int closedPort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            closedPort = probe.getLocalPort();
+        }
+        assertEquals(4, client("ls", "ftp://alice@127.0.0.1:" + closedPort + "/").exitCode(), "cannot connect");
+        Run withPassword = client("ls", "ftp://alice:secret@127.0.0.1:" + server.port() + "/");
+        assertEquals(2, withPassword.exitCode(), "no password on the command line");
+        assertTrue(withPassword.err().contains("no password in the address"), withPassword.err());
+        assertEquals(2, client("get").exitCode());
+        assertTrue(Files.notExists(local.resolve("x")) && Files.notExists(local.resolve("x.part")),
+                "a failed download leaves nothing behind");
+    }
+
+    private String url(String path) {
+        return "ftp://alice@127.0.0.1:" + server.port() + "/" + path;
+    }
+
+    private Run client(String... arguments) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Io io = new Io(new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), null);
+        List<String> args = new ArrayList<>(List.of("client"));
+        args.addAll(List.of(arguments));
+        args.addAll(List.of("--netrc-file", netrc.toString()));
+        return new Run(Main.execute(args, io), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+}
