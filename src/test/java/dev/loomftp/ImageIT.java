@@ -95,6 +95,11 @@ class ImageIT {
             assertTrue(Files.isDirectory(folder.resolve("data/Public")));
             client.logout();
             client.disconnect();
+
+            Run listing = run(List.of("client", "ls", "ftp://alice@127.0.0.1:" + port + "/"), "",
+                    Map.of("LOOMFTP_PASSWORD", "image-test-password"));
+            assertEquals(0, listing.exitCode(), listing.err());
+            assertTrue(listing.out().contains(" upload.bin"), "the image's own client lists: " + listing.out());
         } finally {
             server.destroy();
             assertTrue(server.waitFor(20, TimeUnit.SECONDS), "the server stops on SIGTERM");
@@ -109,7 +114,12 @@ class ImageIT {
     private record Run(int exitCode, String out, String err) {}
 
     private Run run(List<String> args, String input) throws IOException, InterruptedException {
-        Process process = start(args);
+        return run(args, input, Map.of());
+    }
+
+    private Run run(List<String> args, String input, Map<String, String> variables)
+            throws IOException, InterruptedException {
+        Process process = start(args, variables);
         process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
         process.getOutputStream().close();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -120,6 +130,10 @@ class ImageIT {
 
     /** Starts the launcher with an environment that holds no Java at all. */
     private Process start(List<String> args) throws IOException {
+        return start(args, Map.of());
+    }
+
+    private Process start(List<String> args, Map<String, String> variables) throws IOException {
         ProcessBuilder builder = new ProcessBuilder();
         builder.command().add(launcher.toString());
         builder.command().addAll(args);
@@ -128,6 +142,7 @@ class ImageIT {
         environment.clear();
         environment.put("PATH", folder.resolve("no-bin").toString());
         environment.put("HOME", folder.toString());
+        environment.putAll(variables);
         return builder.start();
     }
 
