@@ -33,6 +33,10 @@ public final class Args {
         boolean optionsEnded = false;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
+            if (!optionsEnded && arg.length() == 2 && arg.charAt(0) == '-' && flags.contains(arg.substring(1))) {
+                parsed.values.put(arg.substring(1), "");
+                continue;
+            }
             if (optionsEnded || !arg.startsWith("--") || arg.equals("--")) {
                 if (arg.equals("--") && !optionsEnded) {
                     optionsEnded = true;

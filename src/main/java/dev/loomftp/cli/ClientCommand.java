@@ -28,6 +28,7 @@ final class ClientCommand implements Command {
     private static final int DEFAULT_PORT = FtpUrl.DEFAULT_PORT;
     private static final Set<String> SCRIPTED = Set.of("ls", "get", "put", "rm", "mkdir");
     private static final String NETRC = "netrc-file";
+    private static final String CONTINUE = "c";
     private static final String PASSWORD_VARIABLE = "LOOMFTP_PASSWORD";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final String HELP = """
@@ -61,14 +62,15 @@ final class ClientCommand implements Command {
         return """
                 Usage: loomftp client [HOST [PORT]]
                        loomftp client ls|rm|mkdir URL [--netrc-file FILE]
-                       loomftp client get URL [LOCAL] [--netrc-file FILE]
-                       loomftp client put LOCAL... URL [--netrc-file FILE]
+                       loomftp client get [-c] URL [LOCAL] [--netrc-file FILE]
+                       loomftp client put [-c] LOCAL... URL [--netrc-file FILE]
 
                 Without HOST, asks for the server's address and port (default 5550).
                 URL is ftp://[user@]host[:port]/path. The password comes from LOOMFTP_PASSWORD, then
                 ~/.netrc (or --netrc-file), then a prompt without echo; never from the command line.
                 get saves into the current folder under the remote name unless LOCAL is given; put
-                uploads into the folder the URL names.
+                uploads into the folder the URL names. -c resumes an interrupted transfer. Both check
+                the copy with the server's HASH when it offers one.
 
                 Exit codes: 0 ok, 2 usage, 4 cannot connect, 5 login refused, 6 transfer or
                 command failed, 7 not found.
@@ -79,7 +81,8 @@ final class ClientCommand implements Command {
     @Override
     public int run(List<String> args, Io io) throws UsageException {
         if (!args.isEmpty() && SCRIPTED.contains(args.getFirst())) {
-            return scripted(args.getFirst(), Args.parse(args.subList(1, args.size()), Set.of(NETRC), Set.of()), io);
+            return scripted(args.getFirst(), Args.parse(args.subList(1, args.size()), Set.of(NETRC), Set.of(CONTINUE)),
+                    io);
         }
         if (args.size() > 2) {
             throw new UsageException("too many arguments");
@@ -147,14 +150,24 @@ final class ClientCommand implements Command {
                     if (Files.isDirectory(target)) {
                         target = target.resolve(name);
                     }
-                    client.download(url.path(), target);
+                    if (args.flag(CONTINUE)) {
+                        client.resumeDownload(url.path(), target);
+                    } else {
+                        client.download(url.path(), target);
+                    }
+                    verify(client, url.path(), target);
                 }
                 default -> {
                     for (String local : operands.subList(0, operands.size() - 1)) {
                         Path source = Path.of(local);
                         String remote = (url.path().isEmpty() ? "" : url.path().replaceAll("/+$", "") + "/")
                                 + source.getFileName();
-                        client.upload(source, remote);
+                        if (args.flag(CONTINUE)) {
+                            client.resumeUpload(source, remote);
+                        } else {
+                            client.upload(source, remote);
+                        }
+                        verify(client, remote, source);
                     }
                 }
             }
@@ -165,6 +178,29 @@ final class ClientCommand implements Command {
         } catch (IOException e) {
             io.err().println("loomftp client: " + e.getMessage());
             return ExitCode.TRANSFER;
+        }
+    }
+
+    /** Compares the remote and local SHA-256 when the server offers HASH; a difference is an error. */
+    private static void verify(FtpClient client, String remote, Path local) throws IOException {
+        var remoteHash = client.sha256(remote);
+        if (remoteHash.isEmpty()) {
+            return;
+        }
+        String localHash;
+        try (var in = Files.newInputStream(local)) {
+            var digest = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            for (int read; (read = in.read(buffer)) >= 0; ) {
+                digest.update(buffer, 0, read);
+            }
+            localHash = java.util.HexFormat.of().formatHex(digest.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+        if (!localHash.equals(remoteHash.get())) {
+            throw new IOException("the copies differ: SHA-256 " + localHash + " here, " + remoteHash.get()
+                    + " on the server");
         }
     }
 

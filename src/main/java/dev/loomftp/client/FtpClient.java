@@ -127,6 +127,80 @@ public final class FtpClient implements AutoCloseable {
         return bytes;
     }
 
+    /**
+     * Resumes a download: what {@code local} holds already is kept, and the rest is asked for
+     * with REST and appended. A local file as long as the remote one is left as it is.
+     *
+     * @return the bytes received now
+     */
+    public long resumeDownload(String remote, Path local) throws IOException {
+        long have = Files.exists(local) ? Files.size(local) : 0;
+        long size = size(remote);
+        if (have >= size) {
+            return 0;
+        }
+        expect(command("REST " + have), 350, "the server cannot resume");
+        try (OutputStream file = Files.newOutputStream(local, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND)) {
+            return transfer("RETR " + remote, data -> data.getInputStream().transferTo(file));
+        }
+    }
+
+    /**
+     * Resumes an upload: what the server holds already (SIZE) is skipped, and the rest is sent
+     * with REST and STOR.
+     *
+     * @return the bytes sent now
+     */
+    public long resumeUpload(Path local, String remote) throws IOException {
+        long have;
+        try {
+            have = size(remote);
+        } catch (FtpException missing) {
+            have = 0;
+        }
+        long size = Files.size(local);
+        if (have >= size) {
+            return 0;
+        }
+        long offset = have;
+        if (offset > 0) {
+            expect(command("REST " + offset), 350, "the server cannot resume");
+        }
+        try (InputStream file = Files.newInputStream(local)) {
+            file.skipNBytes(offset);
+            return transfer("STOR " + remote, data -> {
+                long sent = file.transferTo(data.getOutputStream());
+                data.shutdownOutput();
+                return sent;
+            });
+        }
+    }
+
+    /** SIZE in binary: the remote file's length. */
+    public long size(String remote) throws IOException {
+        Reply reply = expect(command("SIZE " + remote), 213, "no size");
+        try {
+            return Long.parseLong(reply.lines().getFirst().strip());
+        } catch (NumberFormatException e) {
+            throw new FtpException("cannot read the size", reply);
+        }
+    }
+
+    /** The remote file's SHA-256 (HASH), or empty when the server does not offer it. */
+    public java.util.Optional<String> sha256(String remote) throws IOException {
+        if (command("OPTS HASH SHA-256").code() != 200) {
+            return java.util.Optional.empty();
+        }
+        Reply reply = command("HASH " + remote);
+        if (reply.code() != 213) {
+            return java.util.Optional.empty();
+        }
+        String[] words = reply.lines().getFirst().split(" ");
+        return words.length >= 3 ? java.util.Optional.of(words[2].toLowerCase(java.util.Locale.ROOT))
+                : java.util.Optional.empty();
+    }
+
     /** Uploads {@code local} as {@code remote}. */
     public long upload(Path local, String remote) throws IOException {
         try (InputStream file = Files.newInputStream(local)) {

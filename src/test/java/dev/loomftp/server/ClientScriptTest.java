@@ -68,6 +68,32 @@ class ClientScriptTest {
     }
 
     @Test
+    void interruptedTransfersResumeWithDashC() throws IOException {
+        byte[] content = TransferTest.randomBytes(3_000_000, 17);
+        Files.write(server.folder("alice").resolve("big.bin"), content);
+        Files.write(local.resolve("big.bin"), java.util.Arrays.copyOf(content, 1_000_000));
+        Run get = client("get", "-c", url("big.bin"), local.resolve("big.bin").toString());
+        assertEquals(0, get.exitCode(), get.err());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(content, Files.readAllBytes(local.resolve("big.bin")));
+
+        Files.write(server.folder("alice").resolve("up.bin"), java.util.Arrays.copyOf(content, 2_000_000));
+        Files.write(local.resolve("up.bin"), content);
+        Run put = client("put", "-c", local.resolve("up.bin").toString(), url(""));
+        assertEquals(0, put.exitCode(), put.err());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(content,
+                Files.readAllBytes(server.folder("alice").resolve("up.bin")));
+    }
+
+    @Test
+    void aCopyThatDiffersFromTheServersHashIsAnError() throws IOException {
+        Files.writeString(server.folder("alice").resolve("file.txt"), "abcdefgh");
+        Files.writeString(local.resolve("file.txt"), "abcXY");
+        Run get = client("get", "-c", url("file.txt"), local.resolve("file.txt").toString());
+        assertEquals(6, get.exitCode(), "the resumed copy is checked with HASH");
+        assertTrue(get.err().contains("the copies differ"), get.err());
+    }
+
+    @Test
     void exitCodesSayWhatWentWrong() throws IOException {
         assertEquals(7, client("get", url("missing.txt"), local.resolve("x").toString()).exitCode(), "not found");
         Files.writeString(netrc, "machine 127.0.0.1 login alice password wrong-password\n");
