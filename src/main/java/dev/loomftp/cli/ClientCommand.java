@@ -64,6 +64,7 @@ final class ClientCommand implements Command {
                        loomftp client ls|rm|mkdir URL [--netrc-file FILE]
                        loomftp client get [-c] URL [LOCAL] [--netrc-file FILE]
                        loomftp client put [-c] LOCAL... URL [--netrc-file FILE]
+                       loomftp client -c "CMD; CMD ..." | --batch FILE
 
                 Without HOST, asks for the server's address and port (default 5550).
                 URL is ftp://[user@]host[:port]/path. The password comes from LOOMFTP_PASSWORD, then
@@ -71,6 +72,9 @@ final class ClientCommand implements Command {
                 get saves into the current folder under the remote name unless LOCAL is given; put
                 uploads into the folder the URL names. -c resumes an interrupted transfer. Both check
                 the copy with the server's HASH when it offers one.
+
+                -c and --batch run shell commands (the ones below, such as "open HOST PORT; user
+                NAME; pass; get FILE") without prompts, and stop at the first that fails.
 
                 Exit codes: 0 ok, 2 usage, 4 cannot connect, 5 login refused, 6 transfer or
                 command failed, 7 not found.
@@ -83,6 +87,9 @@ final class ClientCommand implements Command {
         if (!args.isEmpty() && SCRIPTED.contains(args.getFirst())) {
             return scripted(args.getFirst(), Args.parse(args.subList(1, args.size()), Set.of(NETRC), Set.of(CONTINUE)),
                     io);
+        }
+        if (!args.isEmpty() && (args.getFirst().equals("-c") || args.getFirst().equals("--batch"))) {
+            return batch(args, io);
         }
         if (args.size() > 2) {
             throw new UsageException("too many arguments");
@@ -106,6 +113,54 @@ final class ClientCommand implements Command {
             return ExitCode.FAILURE;
         }
         return ExitCode.OK;
+    }
+
+    /**
+     * {@code -c "cmd; cmd"} or {@code --batch FILE}: shell commands without prompts, stopped at the
+     * first that fails, whose exit code is returned.
+     */
+    private static int batch(List<String> args, Io io) throws UsageException {
+        if (args.size() != 2) {
+            throw new UsageException(args.getFirst() + " needs one argument");
+        }
+        List<String> commands;
+        if (args.getFirst().equals("-c")) {
+            commands = Arrays.stream(args.get(1).split(";")).map(String::strip).filter(c -> !c.isEmpty()).toList();
+        } else {
+            try {
+                commands = Files.readAllLines(Args.path(args.get(1))).stream().map(String::strip)
+                        .filter(c -> !c.isEmpty() && !c.startsWith("#")).toList();
+            } catch (IOException e) {
+                io.err().println("loomftp client: cannot read " + args.get(1) + ": " + e.getMessage());
+                return ExitCode.FAILURE;
+            }
+        }
+        Shell shell = new Shell(io, new BufferedReader(new InputStreamReader(io.in(), StandardCharsets.UTF_8)));
+        try {
+            for (String command : commands) {
+                if (!shell.run(command)) {
+                    break;
+                }
+                if (shell.failure != ExitCode.OK) {
+                    return shell.failure;
+                }
+            }
+            return ExitCode.OK;
+        } finally {
+            shell.disconnectQuietly();
+        }
+    }
+
+    /** The exit code for a failure: 4 connection, 5 login, 7 not found, 6 anything else. */
+    private static int exitCodeOf(IOException error) {
+        return switch (error) {
+            case FtpException refused when refused.reply().code() == 530 -> ExitCode.LOGIN;
+            case FtpException refused when refused.reply().code() == 550 -> ExitCode.NOT_FOUND;
+            case java.net.ConnectException refused -> ExitCode.CONNECTION;
+            case java.net.UnknownHostException unknown -> ExitCode.CONNECTION;
+            case java.net.SocketTimeoutException late -> ExitCode.CONNECTION;
+            default -> ExitCode.TRANSFER;
+        };
     }
 
     /** One scripted command: connect, log in, do it, and say how it went in the exit code. */
@@ -231,6 +286,8 @@ final class ClientCommand implements Command {
         private final Io io;
         private final BufferedReader input;
         private FtpClient client;
+        /** The exit code of the last command that failed, or 0. */
+        private int failure = ExitCode.OK;
         private Path local = Path.of("").toAbsolutePath();
 
         Shell(Io io, BufferedReader input) {
@@ -256,6 +313,7 @@ final class ClientCommand implements Command {
 
         /** Runs one command line; false when the shell should end. */
         private boolean run(String line) {
+            failure = ExitCode.OK;
             if (line.startsWith("!") && !line.equalsIgnoreCase("!DISCONNECT")) {
                 localShell(line.substring(1));
                 return true;
@@ -281,6 +339,7 @@ final class ClientCommand implements Command {
                 }
             } catch (IOException e) {
                 io.err().println(e.getMessage());
+                failure = exitCodeOf(e);
             }
             return true;
         }
@@ -317,7 +376,10 @@ final class ClientCommand implements Command {
                     }
                     connected.rename(names[0], names[1]);
                 }
-                default -> io.err().println("unknown command '" + verb + "'; type help for the list");
+                default -> {
+                    io.err().println("unknown command '" + verb + "'; type help for the list");
+                    failure = ExitCode.USAGE;
+                }
             }
         }
 
@@ -411,7 +473,20 @@ final class ClientCommand implements Command {
             }
         }
 
+        void disconnectQuietly() {
+            try {
+                disconnect();
+            } catch (IOException e) {
+                // Leaving anyway.
+            }
+        }
+
         private void show(Reply reply) {
+            if (reply.code() == 530) {
+                failure = ExitCode.LOGIN;
+            } else if (reply.code() >= 400) {
+                failure = ExitCode.TRANSFER;
+            }
             (reply.code() >= 400 ? io.err() : io.out()).println(reply.code() + " " + String.join("\n    ", reply.lines()));
         }
     }

@@ -94,6 +94,30 @@ class ClientScriptTest {
     }
 
     @Test
+    void batchCommandsRunInOrderAndStopAtTheFirstFailure() throws IOException {
+        String login = "open 127.0.0.1 " + server.port() + "; user alice; pass alice-password";
+        Run ok = batch("-c", login + "; mkdir batch; cd batch; pwd; bye");
+        assertEquals(0, ok.exitCode(), ok.err());
+        assertTrue(ok.out().contains("/batch"), ok.out());
+        assertTrue(Files.isDirectory(server.folder("alice").resolve("batch")));
+
+        Run missing = batch("-c", login + "; get missing.txt " + local.resolve("m") + "; mkdir never");
+        assertEquals(7, missing.exitCode(), missing.err());
+        assertTrue(Files.notExists(server.folder("alice").resolve("never")), "it stopped at the failure");
+
+        assertEquals(5, batch("-c", "open 127.0.0.1 " + server.port() + "; user alice; pass wrong").exitCode());
+
+        Path file = local.resolve("commands.txt");
+        Files.writeString(file, "# a batch file\n" + login.replace("; ", "\n") + "\nmkdir from-file\n");
+        assertEquals(0, batch("--batch", file.toString()).exitCode());
+        assertTrue(Files.isDirectory(server.folder("alice").resolve("from-file")));
+    }
+
+    private Run batch(String option, String argument) {
+        return execute(List.of("client", option, argument));
+    }
+
+    @Test
     void exitCodesSayWhatWentWrong() throws IOException {
         assertEquals(7, client("get", url("missing.txt"), local.resolve("x").toString()).exitCode(), "not found");
         Files.writeString(netrc, "machine 127.0.0.1 login alice password wrong-password\n");
@@ -116,13 +140,17 @@ class ClientScriptTest {
     }
 
     private Run client(String... arguments) {
+        List<String> args = new ArrayList<>(List.of("client"));
+        args.addAll(List.of(arguments));
+        args.addAll(List.of("--netrc-file", netrc.toString()));
+        return execute(args);
+    }
+
+    private static Run execute(List<String> args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Io io = new Io(new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), null);
-        List<String> args = new ArrayList<>(List.of("client"));
-        args.addAll(List.of(arguments));
-        args.addAll(List.of("--netrc-file", netrc.toString()));
         return new Run(Main.execute(args, io), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 }
