@@ -4,6 +4,7 @@ import dev.loomftp.client.FtpClient;
 import dev.loomftp.client.FtpException;
 import dev.loomftp.client.FtpUrl;
 import dev.loomftp.client.Netrc;
+import dev.loomftp.client.Trust;
 import dev.loomftp.protocol.Reply;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -29,6 +30,8 @@ final class ClientCommand implements Command {
     private static final Set<String> SCRIPTED = Set.of("ls", "get", "put", "rm", "mkdir");
     private static final String NETRC = "netrc-file";
     private static final String CONTINUE = "c";
+    private static final String TLS = "tls";
+    private static final String FINGERPRINT = "fingerprint";
     private static final String PASSWORD_VARIABLE = "LOOMFTP_PASSWORD";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final String HELP = """
@@ -66,6 +69,10 @@ final class ClientCommand implements Command {
                        loomftp client put [-c] LOCAL... URL [--netrc-file FILE]
                        loomftp client -c "CMD; CMD ..." | --batch FILE
 
+                --tls uses explicit FTPS (AUTH TLS, PROT P), trusting the JDK's certificate
+                authorities; --fingerprint SHA256 trusts only the server certificate with that
+                fingerprint (as the server logs it) and implies --tls.
+
                 Without HOST, asks for the server's address and port (default 5550).
                 URL is ftp://[user@]host[:port]/path. The password comes from LOOMFTP_PASSWORD, then
                 ~/.netrc (or --netrc-file), then a prompt without echo; never from the command line.
@@ -85,8 +92,8 @@ final class ClientCommand implements Command {
     @Override
     public int run(List<String> args, Io io) throws UsageException {
         if (!args.isEmpty() && SCRIPTED.contains(args.getFirst())) {
-            return scripted(args.getFirst(), Args.parse(args.subList(1, args.size()), Set.of(NETRC), Set.of(CONTINUE)),
-                    io);
+            return scripted(args.getFirst(), Args.parse(args.subList(1, args.size()), Set.of(NETRC, FINGERPRINT),
+                    Set.of(CONTINUE, TLS)), io);
         }
         if (!args.isEmpty() && (args.getFirst().equals("-c") || args.getFirst().equals("--batch"))) {
             return batch(args, io);
@@ -187,6 +194,15 @@ final class ClientCommand implements Command {
             return ExitCode.CONNECTION;
         }
         try (client) {
+            try {
+                if (args.flag(TLS) || args.value(FINGERPRINT).isPresent()) {
+                    client.startTls(args.value(FINGERPRINT).isPresent() ? Trust.pinned(args.value(FINGERPRINT).get())
+                            : Trust.system());
+                }
+            } catch (IOException | java.security.GeneralSecurityException e) {
+                io.err().println("loomftp client: TLS failed: " + e.getMessage());
+                return ExitCode.CONNECTION;
+            }
             try {
                 Netrc.Credentials credentials = credentials(url, args, io);
                 client.login(credentials.login(), credentials.password());

@@ -17,6 +17,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * An FTP client over one control connection: log in, move around, list, download and upload. It
@@ -29,14 +32,19 @@ public final class FtpClient implements AutoCloseable {
     private static final Pattern PASV = Pattern.compile("(\\d+),(\\d+),(\\d+),(\\d+),(\\d+),(\\d+)");
 
     private final Socket control;
-    private final ReplyReader replies;
-    private final OutputStream out;
+    private final String host;
+    private final int port;
+    private ReplyReader replies;
+    private OutputStream out;
+    private SSLSocketFactory tls;
     private final Duration timeout;
     private final Reply greeting;
     private boolean extendedPassive = true;
 
-    private FtpClient(Socket control, Duration timeout) throws IOException {
+    private FtpClient(Socket control, String host, int port, Duration timeout) throws IOException {
         this.control = control;
+        this.host = host;
+        this.port = port;
         this.timeout = timeout;
         this.replies = new ReplyReader(new BufferedInputStream(control.getInputStream()));
         this.out = control.getOutputStream();
@@ -53,7 +61,7 @@ public final class FtpClient implements AutoCloseable {
         try {
             socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
             socket.setSoTimeout((int) timeout.toMillis());
-            return new FtpClient(socket, timeout);
+            return new FtpClient(socket, host, port, timeout);
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
@@ -62,6 +70,25 @@ public final class FtpClient implements AutoCloseable {
 
     public Reply greeting() {
         return greeting;
+    }
+
+    /**
+     * Explicit FTPS (RFC 4217): AUTH TLS on the control connection, then PBSZ 0 and PROT P, so
+     * that every data connection is protected too. Data connections do not resume the control
+     * connection's session yet: servers that require it (loomftp's default, vsftpd's
+     * require_ssl_reuse) answer 522.
+     */
+    public void startTls(SSLContext context) throws IOException {
+        expect(command("AUTH TLS"), 234, "the server refused TLS");
+        SSLSocketFactory factory = context.getSocketFactory();
+        SSLSocket secured = (SSLSocket) factory.createSocket(control, host, port, true);
+        secured.setUseClientMode(true);
+        secured.startHandshake();
+        replies = new ReplyReader(new BufferedInputStream(secured.getInputStream()));
+        out = secured.getOutputStream();
+        tls = factory;
+        expect(command("PBSZ 0"), 200, "PBSZ refused");
+        expect(command("PROT P"), 200, "PROT P refused");
     }
 
     /** USER then PASS; also switches to binary transfers. */
@@ -286,6 +313,11 @@ public final class FtpClient implements AutoCloseable {
         try {
             data.connect(target, (int) timeout.toMillis());
             data.setSoTimeout((int) timeout.toMillis());
+            if (tls != null) {
+                SSLSocket secured = (SSLSocket) tls.createSocket(data, host, port, true);
+                secured.setUseClientMode(true);
+                return secured;
+            }
             return data;
         } catch (IOException e) {
             data.close();

@@ -118,6 +118,39 @@ class ClientScriptTest {
     }
 
     @Test
+    void tlsWithAPinnedFingerprint() throws Exception {
+        server.close();
+        Path tlsFolder = folder.resolve("tls");
+        server = TestServer.startTls(tlsFolder, TestServer.tls(tlsFolder, dev.loomftp.config.Config.Policy.REQUIRED,
+                dev.loomftp.config.Config.Policy.REQUIRED, List.of(), false)).withUser("alice", "alice-password");
+        Files.writeString(server.folder("alice").resolve("secret.txt"), "over TLS");
+        String fingerprint = fingerprint(tlsFolder);
+
+        Run get = client("get", "--fingerprint", fingerprint, url("secret.txt"), local.resolve("got.txt").toString());
+        assertEquals(0, get.exitCode(), get.err());
+        assertEquals("over TLS", Files.readString(local.resolve("got.txt")));
+        Run put = client("put", "--fingerprint", fingerprint, local.resolve("got.txt").toString(), url(""));
+        assertEquals(0, put.exitCode(), put.err());
+
+        Run wrongPin = client("ls", "--fingerprint", "00:11:22", url(""));
+        assertEquals(4, wrongPin.exitCode(), "an unknown certificate is not trusted");
+        assertTrue(wrongPin.err().contains("TLS failed"), wrongPin.err());
+        Run plain = client("ls", url(""));
+        assertEquals(5, plain.exitCode(), "this server requires TLS before login");
+    }
+
+    private static String fingerprint(Path tlsFolder) throws Exception {
+        java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+        char[] password = Files.readString(tlsFolder.resolve("tls.p12.password")).strip().toCharArray();
+        try (var in = Files.newInputStream(tlsFolder.resolve("tls.p12"))) {
+            keys.load(in, password);
+        }
+        byte[] der = keys.getCertificate(keys.aliases().nextElement()).getEncoded();
+        return java.util.HexFormat.ofDelimiter(":").formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(der));
+    }
+
+    @Test
     void exitCodesSayWhatWentWrong() throws IOException {
         assertEquals(7, client("get", url("missing.txt"), local.resolve("x").toString()).exitCode(), "not found");
         Files.writeString(netrc, "machine 127.0.0.1 login alice password wrong-password\n");
