@@ -186,23 +186,29 @@ final class ClientCommand implements Command {
             throw new UsageException(e.getMessage());
         }
         FtpClient client;
+        boolean tls = url.implicitTls() || args.flag(TLS) || args.value(FINGERPRINT).isPresent();
         try {
-            client = FtpClient.connect(url.host(), url.port(), TIMEOUT);
-        } catch (IOException e) {
+            javax.net.ssl.SSLContext trust = !tls ? null : args.value(FINGERPRINT).isPresent()
+                    ? Trust.pinned(args.value(FINGERPRINT).get()) : Trust.system();
+            client = url.implicitTls() ? FtpClient.connectTls(url.host(), url.port(), TIMEOUT, trust)
+                    : FtpClient.connect(url.host(), url.port(), TIMEOUT);
+            if (tls && !url.implicitTls()) {
+                try {
+                    client.startTls(trust);
+                } catch (IOException e) {
+                    client.close();
+                    throw e;
+                }
+            }
+        } catch (javax.net.ssl.SSLException e) {
+            io.err().println("loomftp client: TLS failed: " + e.getMessage());
+            return ExitCode.CONNECTION;
+        } catch (IOException | java.security.GeneralSecurityException e) {
             io.err().println("loomftp client: cannot connect to " + url.host() + " port " + url.port() + ": "
                     + e.getMessage());
             return ExitCode.CONNECTION;
         }
         try (client) {
-            try {
-                if (args.flag(TLS) || args.value(FINGERPRINT).isPresent()) {
-                    client.startTls(args.value(FINGERPRINT).isPresent() ? Trust.pinned(args.value(FINGERPRINT).get())
-                            : Trust.system());
-                }
-            } catch (IOException | java.security.GeneralSecurityException e) {
-                io.err().println("loomftp client: TLS failed: " + e.getMessage());
-                return ExitCode.CONNECTION;
-            }
             try {
                 Netrc.Credentials credentials = credentials(url, args, io);
                 client.login(credentials.login(), credentials.password());

@@ -68,6 +68,31 @@ public final class FtpClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Connects to an implicit-FTPS port: TLS first, then the greeting, then PBSZ 0 and PROT P so
+     * that data connections are protected too.
+     */
+    public static FtpClient connectTls(String host, int port, Duration timeout, SSLContext context)
+            throws IOException {
+        Socket plain = new Socket();
+        try {
+            plain.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
+            plain.setSoTimeout((int) timeout.toMillis());
+            SSLSocketFactory factory = context.getSocketFactory();
+            SSLSocket secured = (SSLSocket) factory.createSocket(plain, host, port, true);
+            secured.setUseClientMode(true);
+            secured.startHandshake();
+            FtpClient client = new FtpClient(secured, host, port, timeout);
+            client.tls = factory;
+            expect(client.command("PBSZ 0"), 200, "PBSZ refused");
+            expect(client.command("PROT P"), 200, "PROT P refused");
+            return client;
+        } catch (IOException | RuntimeException e) {
+            plain.close();
+            throw e;
+        }
+    }
+
     public Reply greeting() {
         return greeting;
     }

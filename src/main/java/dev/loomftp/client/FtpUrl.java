@@ -7,16 +7,19 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
- * An {@code ftp://[user@]host[:port]/path} address, as curl and browsers write it. A password in
- * the address is refused: command lines end up in shell histories and process lists.
+ * An {@code ftp://[user@]host[:port]/path} address, as curl and browsers write it, or
+ * {@code ftps://} for implicit FTPS. A password in the address is refused: command lines end up in
+ * shell histories and process lists.
  *
- * @param user the user name, if given
- * @param host the server
- * @param port the port, 5550 unless given
- * @param path the path on the server, decoded, "" for the login folder
+ * @param implicitTls whether TLS starts at once ({@code ftps://})
+ * @param user        the user name, if given
+ * @param host        the server
+ * @param port        the port: 5550 for ftp://, 990 for ftps://, unless given
+ * @param path        the path on the server, decoded, "" for the login folder
  */
-public record FtpUrl(Optional<String> user, String host, int port, String path) {
+public record FtpUrl(boolean implicitTls, Optional<String> user, String host, int port, String path) {
     public static final int DEFAULT_PORT = 5550;
+    public static final int DEFAULT_IMPLICIT_TLS_PORT = 990;
 
     /**
      * Parses an address.
@@ -30,8 +33,9 @@ public record FtpUrl(Optional<String> user, String host, int port, String path) 
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("not an address: " + text);
         }
-        if (!"ftp".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
-            throw new IllegalArgumentException("not an ftp://host/path address: " + text);
+        boolean implicitTls = "ftps".equalsIgnoreCase(uri.getScheme());
+        if (!implicitTls && !"ftp".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+            throw new IllegalArgumentException("not an ftp://host/path or ftps://host/path address: " + text);
         }
         String userInfo = uri.getRawUserInfo();
         if (userInfo != null && userInfo.contains(":")) {
@@ -41,8 +45,9 @@ public record FtpUrl(Optional<String> user, String host, int port, String path) 
         String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1)
                 : uri.getHost();
         String rawPath = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "" : uri.getRawPath().substring(1);
-        return new FtpUrl(Optional.ofNullable(userInfo).map(FtpUrl::decode), host,
-                uri.getPort() < 0 ? DEFAULT_PORT : uri.getPort(), decode(rawPath));
+        int defaultPort = implicitTls ? DEFAULT_IMPLICIT_TLS_PORT : DEFAULT_PORT;
+        return new FtpUrl(implicitTls, Optional.ofNullable(userInfo).map(FtpUrl::decode), host,
+                uri.getPort() < 0 ? defaultPort : uri.getPort(), decode(rawPath));
     }
 
     private static String decode(String text) {

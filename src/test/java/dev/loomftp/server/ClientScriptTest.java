@@ -139,6 +139,21 @@ class ClientScriptTest {
         assertEquals(5, plain.exitCode(), "this server requires TLS before login");
     }
 
+    @Test
+    void implicitTlsWithAnFtpsAddress() throws Exception {
+        server.close();
+        Path tlsFolder = folder.resolve("implicit");
+        server = TestServer.startTls(tlsFolder, TestServer.tls(tlsFolder, dev.loomftp.config.Config.Policy.OPTIONAL,
+                dev.loomftp.config.Config.Policy.OPTIONAL,
+                List.of(new dev.loomftp.config.Config.Listener("127.0.0.1", 0)), false)).withUser("alice", "alice-password");
+        Files.writeString(server.folder("alice").resolve("implicit.txt"), "implicit");
+        int implicitPort = server.server().addresses().get(1).getPort();
+        Run get = client("get", "--fingerprint", fingerprint(tlsFolder),
+                "ftps://alice@127.0.0.1:" + implicitPort + "/implicit.txt", local.resolve("i.txt").toString());
+        assertEquals(0, get.exitCode(), get.err());
+        assertEquals("implicit", Files.readString(local.resolve("i.txt")));
+    }
+
     private static String fingerprint(Path tlsFolder) throws Exception {
         java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
         char[] password = Files.readString(tlsFolder.resolve("tls.p12.password")).strip().toCharArray();
