@@ -10,8 +10,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A parsed command line: options ({@code --name value}, {@code --name=value}, or a bare
- * {@code --flag}) and positional arguments. Only the options a command declares are accepted.
+ * A parsed command line: options ({@code --name value}, {@code --name=value}, a bare
+ * {@code --flag}, and the one-letter {@code -x} and {@code -x value}) and positional arguments. Only the options a command declares are accepted.
  */
 public final class Args {
     private final Map<String, String> values = new HashMap<>();
@@ -35,6 +35,13 @@ public final class Args {
             String arg = args.get(i);
             if (!optionsEnded && arg.length() == 2 && arg.charAt(0) == '-' && flags.contains(arg.substring(1))) {
                 parsed.values.put(arg.substring(1), "");
+                continue;
+            }
+            if (!optionsEnded && arg.length() == 2 && arg.charAt(0) == '-' && withValue.contains(arg.substring(1))) {
+                if (i + 1 >= args.size()) {
+                    throw new UsageException("option " + arg + " needs a value");
+                }
+                parsed.values.put(arg.substring(1), args.get(++i));
                 continue;
             }
             if (optionsEnded || !arg.startsWith("--") || arg.equals("--")) {

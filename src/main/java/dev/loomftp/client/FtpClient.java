@@ -4,31 +4,47 @@ import dev.loomftp.protocol.DataAddress;
 import dev.loomftp.protocol.Reply;
 import dev.loomftp.protocol.ReplyReader;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
+import java.util.zip.Inflater;
+import java.util.zip.InflaterInputStream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
  * An FTP client over one control connection: log in, move around, list, download and upload. It
- * shares {@code protocol} with the server. Data connections are passive (EPSV, then PASV when the
- * server does not know EPSV) and binary. Every failure is an {@link FtpException} with the
- * server's reply, or an {@link IOException} from the network.
+ * shares {@code protocol} with the server. Data connections are passive by default (EPSV, then PASV
+ * when the server does not know EPSV) and binary. Every failure is an {@link FtpException} with the
+ * server's reply, or an {@link IOException} from the network. Active mode and MODE Z are there on
+ * request ({@link #active}, {@link #compress}).
  */
 public final class FtpClient implements AutoCloseable {
     private static final Pattern EPSV = Pattern.compile("\\(\\|\\|\\|(\\d+)\\|\\)");
+    private static final int BUFFER = 1 << 16;
     private static final Pattern PASV = Pattern.compile("(\\d+),(\\d+),(\\d+),(\\d+),(\\d+),(\\d+)");
 
     private final Socket control;
@@ -40,6 +56,10 @@ public final class FtpClient implements AutoCloseable {
     private final Duration timeout;
     private final Reply greeting;
     private boolean extendedPassive = true;
+    private boolean extendedActive = true;
+    private boolean active;
+    private boolean compressed;
+    private Set<String> features;
 
     private FtpClient(Socket control, String host, int port, Duration timeout) throws IOException {
         this.control = control;
@@ -165,12 +185,23 @@ public final class FtpClient implements AutoCloseable {
         return listing(path.isBlank() ? "NLST" : "NLST " + path);
     }
 
-    /** Downloads {@code remote} into {@code local}, through a temporary file that replaces it at the end. */
+    /** Downloads {@code remote} into {@code local}; see {@link #download(String, Path, TransferListener)}. */
     public long download(String remote, Path local) throws IOException {
+        return download(remote, local, TransferListener.NONE);
+    }
+
+    /**
+     * Downloads {@code remote} into {@code local}, through a temporary {@code .part} file that
+     * replaces it at the end, so a failed download never leaves half a file under the real name.
+     *
+     * @return the bytes received
+     */
+    public long download(String remote, Path local, TransferListener listener) throws IOException {
         Path partial = local.resolveSibling(local.getFileName() + ".part");
         long bytes;
-        try (OutputStream file = Files.newOutputStream(partial)) {
-            bytes = transfer("RETR " + remote, data -> data.getInputStream().transferTo(file));
+        try (OutputStream file = Files.newOutputStream(partial, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            bytes = receive("RETR " + remote, file, listener);
         } catch (IOException e) {
             Files.deleteIfExists(partial);
             throw e;
@@ -179,23 +210,32 @@ public final class FtpClient implements AutoCloseable {
         return bytes;
     }
 
+    /** Resumes a download; see {@link #resumeDownload(String, Path, TransferListener)}. */
+    public long resumeDownload(String remote, Path local) throws IOException {
+        return resumeDownload(remote, local, TransferListener.NONE);
+    }
+
     /**
      * Resumes a download: what {@code local} holds already is kept, and the rest is asked for
      * with REST and appended. A local file as long as the remote one is left as it is.
      *
      * @return the bytes received now
      */
-    public long resumeDownload(String remote, Path local) throws IOException {
+    public long resumeDownload(String remote, Path local, TransferListener listener) throws IOException {
         long have = Files.exists(local) ? Files.size(local) : 0;
         long size = size(remote);
         if (have >= size) {
             return 0;
         }
         expect(command("REST " + have), 350, "the server cannot resume");
-        try (OutputStream file = Files.newOutputStream(local, java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.APPEND)) {
-            return transfer("RETR " + remote, data -> data.getInputStream().transferTo(file));
+        try (OutputStream file = Files.newOutputStream(local, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+            return receive("RETR " + remote, file, bytes -> listener.transferred(have + bytes));
         }
+    }
+
+    /** Resumes an upload; see {@link #resumeUpload(Path, String, TransferListener)}. */
+    public long resumeUpload(Path local, String remote) throws IOException {
+        return resumeUpload(local, remote, TransferListener.NONE);
     }
 
     /**
@@ -204,7 +244,7 @@ public final class FtpClient implements AutoCloseable {
      *
      * @return the bytes sent now
      */
-    public long resumeUpload(Path local, String remote) throws IOException {
+    public long resumeUpload(Path local, String remote, TransferListener listener) throws IOException {
         long have;
         try {
             have = size(remote);
@@ -221,11 +261,23 @@ public final class FtpClient implements AutoCloseable {
         }
         try (InputStream file = Files.newInputStream(local)) {
             file.skipNBytes(offset);
-            return transfer("STOR " + remote, data -> {
-                long sent = file.transferTo(data.getOutputStream());
-                data.shutdownOutput();
-                return sent;
-            });
+            return send("STOR " + remote, file, bytes -> listener.transferred(offset + bytes));
+        }
+    }
+
+    /** Uploads {@code local} as {@code remote}; see {@link #upload(Path, String, TransferListener)}. */
+    public long upload(Path local, String remote) throws IOException {
+        return upload(local, remote, TransferListener.NONE);
+    }
+
+    /**
+     * Uploads {@code local} as {@code remote}.
+     *
+     * @return the bytes sent
+     */
+    public long upload(Path local, String remote, TransferListener listener) throws IOException {
+        try (InputStream file = Files.newInputStream(local)) {
+            return send("STOR " + remote, file, listener);
         }
     }
 
@@ -240,28 +292,82 @@ public final class FtpClient implements AutoCloseable {
     }
 
     /** The remote file's SHA-256 (HASH), or empty when the server does not offer it. */
-    public java.util.Optional<String> sha256(String remote) throws IOException {
-        if (command("OPTS HASH SHA-256").code() != 200) {
-            return java.util.Optional.empty();
+    public Optional<String> sha256(String remote) throws IOException {
+        if (!supports("HASH") || command("OPTS HASH SHA-256").code() != 200) {
+            return Optional.empty();
         }
         Reply reply = command("HASH " + remote);
         if (reply.code() != 213) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         String[] words = reply.lines().getFirst().split(" ");
-        return words.length >= 3 ? java.util.Optional.of(words[2].toLowerCase(java.util.Locale.ROOT))
-                : java.util.Optional.empty();
+        return words.length >= 3 ? Optional.of(words[2].toLowerCase(Locale.ROOT)) : Optional.empty();
     }
 
-    /** Uploads {@code local} as {@code remote}. */
-    public long upload(Path local, String remote) throws IOException {
-        try (InputStream file = Files.newInputStream(local)) {
-            return transfer("STOR " + remote, data -> {
-                long sent = file.transferTo(data.getOutputStream());
-                data.shutdownOutput();
-                return sent;
-            });
+    /**
+     * A folder's entries with their kind, size and time: MLSD when the server offers it, otherwise
+     * LIST read as {@code ls -l} lines with each file's time asked with MDTM.
+     */
+    public List<RemoteEntry> entries(String folder) throws IOException {
+        if (supports("MLST")) {
+            return listing(folder.isBlank() ? "MLSD" : "MLSD " + folder).stream()
+                    .flatMap(line -> Listings.fromFacts(line).stream())
+                    .filter(entry -> !entry.name().equals(".") && !entry.name().equals(".."))
+                    .toList();
         }
+        List<RemoteEntry> entries = new ArrayList<>();
+        for (String line : listing(folder.isBlank() ? "LIST -a" : "LIST -a " + folder)) {
+            Optional<RemoteEntry> entry = Listings.fromUnixList(line);
+            if (entry.isPresent() && entry.get().isFile()) {
+                String path = folder.isBlank() ? entry.get().name() : folder.replaceAll("/+$", "") + "/" + entry.get().name();
+                entries.add(modified(path).map(entry.get()::withModified).orElse(entry.get()));
+            } else {
+                entry.ifPresent(entries::add);
+            }
+        }
+        return entries;
+    }
+
+    /** MDTM: the remote file's modification time, or empty when the server cannot tell it. */
+    public Optional<Instant> modified(String remote) throws IOException {
+        Reply reply = command("MDTM " + remote);
+        return reply.code() == 213 ? Listings.time(reply.lines().getFirst()) : Optional.empty();
+    }
+
+    /**
+     * MFMT: sets the remote file's modification time, when the server offers it.
+     *
+     * @return whether the time was set
+     */
+    public boolean setModified(String remote, Instant time) throws IOException {
+        return supports("MFMT") && command("MFMT " + Listings.format(time) + " " + remote).code() == 213;
+    }
+
+    /** Whether FEAT lists {@code feature} (such as "MLST" or "MODE Z"); FEAT is asked once. */
+    public boolean supports(String feature) throws IOException {
+        if (features == null) {
+            Reply reply = command("FEAT");
+            features = reply.code() != 211 ? Set.of() : reply.lines().stream()
+                    .map(line -> line.strip().toUpperCase(Locale.ROOT))
+                    .collect(Collectors.toUnmodifiableSet());
+        }
+        String wanted = feature.toUpperCase(Locale.ROOT);
+        return features.stream().anyMatch(line -> line.equals(wanted) || line.startsWith(wanted + " "));
+    }
+
+    /**
+     * Active mode on or off. Active data connections come from the server to a port this client
+     * opens on the control connection's local address (EPRT, then PORT); they only work where the
+     * server can reach this machine.
+     */
+    public void active(boolean on) {
+        active = on;
+    }
+
+    /** MODE Z (compressed with zlib) or MODE S (stream) for the transfers that follow. */
+    public void compress(boolean on) throws IOException {
+        expect(command(on ? "MODE Z" : "MODE S"), 200, on ? "the server does not compress (MODE Z)" : "MODE S refused");
+        compressed = on;
     }
 
     /** Sends one command and reads its reply. */
@@ -290,36 +396,99 @@ public final class FtpClient implements AutoCloseable {
     }
 
     private List<String> listing(String command) throws IOException {
-        StringBuilder text = new StringBuilder();
-        transfer(command, data -> {
-            byte[] bytes = data.getInputStream().readAllBytes();
-            text.append(new String(bytes, StandardCharsets.UTF_8));
-            return bytes.length;
-        });
-        return text.toString().lines().toList();
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        receive(command, text, TransferListener.NONE);
+        return text.toString(StandardCharsets.UTF_8).lines().toList();
     }
 
-    private long transfer(String command, DataWork work) throws IOException {
-        try (Socket data = openPassive()) {
+    /** Runs {@code command} and copies what the data connection brings (decompressed in MODE Z) into {@code sink}. */
+    private long receive(String command, OutputStream sink, TransferListener listener) throws IOException {
+        return exchange(command, data -> {
+            if (!compressed) {
+                return copy(data.getInputStream(), sink, listener);
+            }
+            Inflater inflater = new Inflater();
+            try {
+                return copy(new InflaterInputStream(data.getInputStream(), inflater, BUFFER), sink, listener);
+            } finally {
+                inflater.end();
+            }
+        });
+    }
+
+    /** Runs {@code command} and sends {@code source} on the data connection (compressed in MODE Z). */
+    private long send(String command, InputStream source, TransferListener listener) throws IOException {
+        return exchange(command, data -> {
+            OutputStream raw = data.getOutputStream();
+            long sent;
+            if (compressed) {
+                Deflater deflater = new Deflater();
+                try {
+                    DeflaterOutputStream zlib = new DeflaterOutputStream(raw, deflater, BUFFER);
+                    sent = copy(source, zlib, listener);
+                    zlib.finish();
+                } finally {
+                    deflater.end();
+                }
+            } else {
+                sent = copy(source, raw, listener);
+            }
+            raw.flush();
+            data.shutdownOutput();
+            return sent;
+        });
+    }
+
+    /**
+     * Opens a data connection, sends {@code command}, lets {@code work} use the connection, and
+     * reads the final reply. When the work fails, the reply the server sends is still read, so the
+     * control connection stays in step for the next command.
+     */
+    private long exchange(String command, DataWork work) throws IOException {
+        try (DataConnection connection = openData()) {
             Reply start = command(command);
             if (start.code() != 125 && start.code() != 150) {
                 throw new FtpException(command.split(" ")[0] + " refused", start);
             }
-            long bytes = work.run(data);
-            data.close();
+            long bytes;
+            try (Socket data = protect(connection.socket())) {
+                bytes = work.run(data);
+            } catch (IOException e) {
+                connection.close();
+                try {
+                    replies.read();
+                } catch (IOException lost) {
+                    e.addSuppressed(lost);
+                }
+                throw e;
+            }
             expect(replies.read(), 226, "the transfer failed");
             return bytes;
         }
     }
 
-    private Socket openPassive() throws IOException {
-        InetSocketAddress target;
+    private static long copy(InputStream in, OutputStream out, TransferListener listener) throws IOException {
+        byte[] buffer = new byte[BUFFER];
+        long total = 0;
+        for (int read; (read = in.read(buffer)) >= 0; ) {
+            out.write(buffer, 0, read);
+            total += read;
+            listener.transferred(total);
+        }
+        return total;
+    }
+
+    private DataConnection openData() throws IOException {
+        return active ? openActive() : openPassive();
+    }
+
+    private DataConnection openPassive() throws IOException {
         if (extendedPassive) {
             Reply reply = command("EPSV");
             Matcher port = EPSV.matcher(String.join(" ", reply.lines()));
             if (reply.code() == 229 && port.find()) {
-                target = new InetSocketAddress(control.getInetAddress(), Integer.parseInt(port.group(1)));
-                return open(target);
+                return DataConnection.passive(
+                        new InetSocketAddress(control.getInetAddress(), Integer.parseInt(port.group(1))), timeout);
             }
             extendedPassive = false;
         }
@@ -330,25 +499,42 @@ public final class FtpClient implements AutoCloseable {
         }
         int port = Integer.parseInt(address.group(5)) << 8 | Integer.parseInt(address.group(6));
         // The address in the reply may be a private one behind NAT: use the server's own, as most clients do.
-        return open(new InetSocketAddress(control.getInetAddress(), port));
+        return DataConnection.passive(new InetSocketAddress(control.getInetAddress(), port), timeout);
     }
 
-    private Socket open(InetSocketAddress target) throws IOException {
-        Socket data = new Socket();
+    private DataConnection openActive() throws IOException {
+        DataConnection connection = DataConnection.active(control.getLocalAddress(), control.getInetAddress(), timeout);
         try {
-            data.connect(target, (int) timeout.toMillis());
-            data.setSoTimeout((int) timeout.toMillis());
-            if (tls != null) {
-                SSLSocket secured = (SSLSocket) tls.createSocket(data, host, port, true);
-                secured.setUseClientMode(true);
-                return secured;
+            InetSocketAddress here = connection.listeningAddress();
+            if (extendedActive) {
+                Reply reply = command("EPRT " + DataAddress.formatEprt(here));
+                if (reply.code() == 200) {
+                    return connection;
+                }
+                if (reply.code() != 500 && reply.code() != 502) {
+                    throw new FtpException("EPRT refused", reply);
+                }
+                extendedActive = false;
             }
-            return data;
-        } catch (IOException e) {
-            data.close();
-            throw new IOException("cannot open the data connection to " + DataAddress.text(target.getAddress())
-                    + " port " + target.getPort() + ": " + e.getMessage(), e);
+            if (!(here.getAddress() instanceof Inet4Address ipv4)) {
+                throw new IOException("the server knows only PORT, which cannot name an IPv6 address");
+            }
+            expect(command("PORT " + DataAddress.formatPasv(ipv4, here.getPort())), 200, "PORT refused");
+            return connection;
+        } catch (IOException | RuntimeException e) {
+            connection.close();
+            throw e;
         }
+    }
+
+    /** Under PROT P, starts TLS as the client on a data connection; otherwise it is used as it is. */
+    private Socket protect(Socket data) throws IOException {
+        if (tls == null) {
+            return data;
+        }
+        SSLSocket secured = (SSLSocket) tls.createSocket(data, host, port, true);
+        secured.setUseClientMode(true);
+        return secured;
     }
 
     private static Reply expect(Reply reply, int code, String failure) throws FtpException {

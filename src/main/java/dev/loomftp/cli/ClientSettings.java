@@ -1,0 +1,126 @@
+package dev.loomftp.cli;
+
+import dev.loomftp.client.FtpClient;
+import dev.loomftp.client.FtpUrl;
+import dev.loomftp.client.Netrc;
+import dev.loomftp.client.Trust;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.Set;
+import javax.net.ssl.SSLContext;
+
+/**
+ * How {@code loomftp client} connects, from its options: TLS and whom to trust, where the
+ * password comes from, active mode and MODE Z. It opens and logs in connections for the shell,
+ * the scripted commands, and each parallel connection of a mirror.
+ *
+ * @param tls         explicit FTPS (AUTH TLS) on plain {@code ftp://} connections
+ * @param fingerprint the SHA-256 of the one server certificate to trust, instead of the JDK's authorities
+ * @param netrc       the netrc file to look in for a password
+ * @param active      active data connections instead of passive
+ * @param compress    MODE Z transfers
+ */
+record ClientSettings(boolean tls, Optional<String> fingerprint, Path netrc, boolean active, boolean compress) {
+    static final String TLS = "tls";
+    static final String FINGERPRINT = "fingerprint";
+    static final String NETRC = "netrc-file";
+    static final String ACTIVE = "active";
+    static final String COMPRESS = "compress";
+    /** The options that take a value, and those that take none. */
+    static final Set<String> VALUES = Set.of(FINGERPRINT, NETRC);
+    static final Set<String> FLAGS = Set.of(TLS, ACTIVE, COMPRESS);
+
+    private static final String PASSWORD_VARIABLE = "LOOMFTP_PASSWORD";
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    static ClientSettings of(Args args) {
+        return new ClientSettings(args.flag(TLS) || args.value(FINGERPRINT).isPresent(), args.value(FINGERPRINT),
+                args.value(NETRC).map(Path::of).orElse(Path.of(System.getProperty("user.home"), ".netrc")),
+                args.flag(ACTIVE), args.flag(COMPRESS));
+    }
+
+    /**
+     * Connects: implicit TLS first for {@code ftps://}, AUTH TLS after the greeting with
+     * {@link #tls}, plain otherwise.
+     */
+    FtpClient connect(String host, int port, boolean implicitTls) throws IOException {
+        try {
+            if (implicitTls) {
+                return FtpClient.connectTls(host, port, TIMEOUT, trust());
+            }
+            FtpClient client = FtpClient.connect(host, port, TIMEOUT);
+            if (tls) {
+                try {
+                    client.startTls(trust());
+                } catch (IOException | GeneralSecurityException | RuntimeException e) {
+                    client.close();
+                    throw e;
+                }
+            }
+            return client;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot set up TLS: " + e.getMessage(), e);
+        }
+    }
+
+    /** Connects to the URL's server and logs in, with the transfer settings applied. */
+    FtpClient open(FtpUrl url, Io io) throws IOException {
+        FtpClient client = connect(url.host(), url.port(), url.implicitTls());
+        try {
+            Netrc.Credentials credentials = credentials(url, io);
+            try {
+                client.login(credentials.login(), credentials.password());
+            } finally {
+                Arrays.fill(credentials.password(), '\0');
+            }
+            applyTo(client);
+            return client;
+        } catch (IOException | RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    /** Active mode and MODE Z, as asked. */
+    void applyTo(FtpClient client) throws IOException {
+        client.active(active);
+        if (compress) {
+            client.compress(true);
+        }
+    }
+
+    private SSLContext trust() throws GeneralSecurityException {
+        return fingerprint.isPresent() ? Trust.pinned(fingerprint.get()) : Trust.system();
+    }
+
+    /** The user and password: from the URL and LOOMFTP_PASSWORD, the netrc file, or a prompt without echo. */
+    Netrc.Credentials credentials(FtpUrl url, Io io) throws IOException {
+        String fromEnvironment = System.getenv(PASSWORD_VARIABLE);
+        if (fromEnvironment != null && url.user().isPresent()) {
+            return new Netrc.Credentials(url.user().get(), fromEnvironment.toCharArray());
+        }
+        Optional<Netrc.Credentials> found = Netrc.find(netrc, url.host(), url.user());
+        if (found.isPresent()) {
+            return found.get();
+        }
+        if (url.user().isPresent() && io.console() != null) {
+            char[] typed = io.console().readPassword("Password for %s: ", url.user().get());
+            if (typed != null) {
+                return new Netrc.Credentials(url.user().get(), typed);
+            }
+        }
+        throw new LoginException("no credentials for " + url.host() + ": put user@ in the URL and set "
+                + PASSWORD_VARIABLE + ", or add the host to ~/.netrc");
+    }
+
+    /** No way to log in: exit code 5, like a refused password. */
+    static final class LoginException extends IOException {
+        LoginException(String message) {
+            super(message);
+        }
+    }
+}
