@@ -55,7 +55,17 @@ final class ClientActions {
     void get(String remote, Path target, boolean resume) throws IOException {
         long total = sizeOrUnknown(remote);
         ClientOutput.ProgressBar bar = output.progress(remote, total);
-        long bytes = resume ? client.resumeDownload(remote, target, bar) : client.download(remote, target, bar);
+        long bytes;
+        try {
+            bytes = resume ? client.resumeDownload(remote, target, bar) : client.download(remote, target, bar);
+        } catch (IOException e) {
+            bar.finish();
+            if (Files.exists(FtpClient.partial(target))) {
+                throw new IOException(ClientOutput.message(e) + " (the part received is kept in "
+                        + FtpClient.partial(target).getFileName() + "; get -c continues it)", e);
+            }
+            throw e;
+        }
         bar.finish();
         boolean verified = verify(remote, target);
         report("get", remote, target.toString(), bytes, bar.seconds(), verified);

@@ -31,10 +31,17 @@ final class ClientOutput {
 
     private final Io io;
     private final Style style;
+    private final boolean terminal;
 
+    /** Output on {@code io}, with progress bars when it has a terminal. */
     ClientOutput(Io io, Style style) {
+        this(io, style, io.console() != null);
+    }
+
+    ClientOutput(Io io, Style style, boolean terminal) {
         this.io = io;
         this.style = style;
+        this.terminal = terminal;
     }
 
     Style style() {
@@ -43,7 +50,7 @@ final class ClientOutput {
 
     /** A progress bar for one transfer of {@code total} bytes (-1 when unknown), on a terminal only. */
     ProgressBar progress(String name, long total) {
-        return new ProgressBar(name, total, io.console() != null && style == Style.TEXT);
+        return new ProgressBar(name, total, terminal && style == Style.TEXT);
     }
 
     /** A plain line of output, such as a server's reply or a listing line; none with -q or --json. */

@@ -191,23 +191,32 @@ public final class FtpClient implements AutoCloseable {
     }
 
     /**
-     * Downloads {@code remote} into {@code local}, through a temporary {@code .part} file that
-     * replaces it at the end, so a failed download never leaves half a file under the real name.
+     * Downloads {@code remote} into {@code local}, through {@link #partial(Path) a .part file}
+     * that replaces it at the end, so a failed download never leaves half a file under the real
+     * name. When the transfer breaks after data came, the .part file is kept for
+     * {@link #resumeDownload} to continue; when the server refuses, nothing is left behind.
      *
      * @return the bytes received
      */
     public long download(String remote, Path local, TransferListener listener) throws IOException {
-        Path partial = local.resolveSibling(local.getFileName() + ".part");
+        Path partial = partial(local);
         long bytes;
         try (OutputStream file = Files.newOutputStream(partial, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             bytes = receive("RETR " + remote, file, listener);
         } catch (IOException e) {
-            Files.deleteIfExists(partial);
+            if (e instanceof FtpException || Files.size(partial) == 0) {
+                Files.deleteIfExists(partial);
+            }
             throw e;
         }
         Files.move(partial, local, StandardCopyOption.REPLACE_EXISTING);
         return bytes;
+    }
+
+    /** Where a download is written until it is whole: {@code local} with {@code .part} added. */
+    public static Path partial(Path local) {
+        return local.resolveSibling(local.getFileName() + ".part");
     }
 
     /** Resumes a download; see {@link #resumeDownload(String, Path, TransferListener)}. */
@@ -216,21 +225,34 @@ public final class FtpClient implements AutoCloseable {
     }
 
     /**
-     * Resumes a download: what {@code local} holds already is kept, and the rest is asked for
-     * with REST and appended. A local file as long as the remote one is left as it is.
+     * Resumes a download: what {@code local} (or, when it is not there, the .part file an
+     * interrupted {@link #download} left) holds already is kept, and the rest is asked for with
+     * REST and appended. A copy as long as the remote file is left as it is; a longer one is an
+     * error, as it cannot be a part of it.
      *
      * @return the bytes received now
      */
     public long resumeDownload(String remote, Path local, TransferListener listener) throws IOException {
-        long have = Files.exists(local) ? Files.size(local) : 0;
+        Path partial = partial(local);
+        Path into = Files.exists(local) || !Files.exists(partial) ? local : partial;
+        long have = Files.exists(into) ? Files.size(into) : 0;
         long size = size(remote);
-        if (have >= size) {
-            return 0;
+        if (have > size) {
+            throw new IOException(into.getFileName() + " is longer than " + remote + " (" + have + " > " + size
+                    + " bytes): it is not a part of it");
         }
-        expect(command("REST " + have), 350, "the server cannot resume");
-        try (OutputStream file = Files.newOutputStream(local, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-            return receive("RETR " + remote, file, bytes -> listener.transferred(have + bytes));
+        long bytes = 0;
+        if (have < size) {
+            expect(command("REST " + have), 350, "the server cannot resume");
+            try (OutputStream file = Files.newOutputStream(into, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                    LinkOption.NOFOLLOW_LINKS)) {
+                bytes = receive("RETR " + remote, file, received -> listener.transferred(have + received));
+            }
         }
+        if (into.equals(partial)) {
+            Files.move(partial, local, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return bytes;
     }
 
     /** Resumes an upload; see {@link #resumeUpload(Path, String, TransferListener)}. */

@@ -17,6 +17,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.loomftp.server.ClientRunner.Run;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The scriptable client commands, their arguments as curl and scp users expect, and their exit codes. */
@@ -42,7 +43,6 @@ class ClientScriptTest {
         server.close();
     }
 
-    private record Run(int exitCode, String out, String err) {}
 
     @Test
     void putLsGetMkdirAndRm() throws IOException {
@@ -188,17 +188,12 @@ class ClientScriptTest {
     }
 
     private Run client(String... arguments) {
-        List<String> args = new ArrayList<>(List.of("client"));
-        args.addAll(List.of(arguments));
+        List<String> args = new ArrayList<>(List.of(arguments));
         args.addAll(List.of("--netrc-file", netrc.toString()));
-        return execute(args);
+        return ClientRunner.client(args);
     }
 
     private static Run execute(List<String> args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Io io = new Io(new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), null);
-        return new Run(Main.execute(args, io), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return ClientRunner.client(args.subList(1, args.size()));
     }
 }

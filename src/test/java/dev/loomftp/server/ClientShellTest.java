@@ -42,13 +42,12 @@ class ClientShellTest {
     }
 
     /** What the shell printed, and its exit code. */
-    private record Session(int exitCode, String out, String err) {}
 
     @Test
     void theOriginalCommandsWorkAfterTheAddressAndPortAreAsked() throws IOException {
         Files.writeString(local.resolve("notes.txt"), "my notes\n");
         Files.writeString(server.folder("Public").resolve("shared.txt"), "for everyone\n");
-        Session session = shell(List.of(), """
+        ClientRunner.Run session = shell(List.of(), """
                 127.0.0.1
                 %d
                 USER alice
@@ -72,7 +71,7 @@ class ClientShellTest {
 
     @Test
     void habitualNamesAndErrorsThatLetTheShellCarryOn() throws IOException {
-        Session session = shell(List.of("127.0.0.1", Integer.toString(server.port())), """
+        ClientRunner.Run session = shell(List.of("127.0.0.1", Integer.toString(server.port())), """
                 user alice
                 pass wrong-password
                 user alice
@@ -103,21 +102,13 @@ class ClientShellTest {
         try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
             closedPort = probe.getLocalPort();
         }
-        Session session = shell(List.of("127.0.0.1", Integer.toString(closedPort)), "");
+        ClientRunner.Run session = shell(List.of("127.0.0.1", Integer.toString(closedPort)), "");
         assertEquals(1, session.exitCode());
         assertEquals(1, session.err().lines().count(), session.err());
         assertTrue(session.err().startsWith("loomftp client: "), session.err());
     }
 
-    private Session shell(List<String> arguments, String typed) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Io io = new Io(new ByteArrayInputStream(typed.getBytes(StandardCharsets.UTF_8)),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                null);
-        List<String> args = new java.util.ArrayList<>(List.of("client"));
-        args.addAll(arguments);
-        int exitCode = Main.execute(args, io);
-        return new Session(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static ClientRunner.Run shell(List<String> arguments, String typed) {
+        return ClientRunner.client(typed, arguments);
     }
 }

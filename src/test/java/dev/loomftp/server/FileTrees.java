@@ -13,6 +13,10 @@ import java.util.stream.Stream;
 
 /** Folder trees for the interop tests: made from a seed, and summed up for comparison. */
 final class FileTrees {
+    /** How many files {@link #writeMixedTree} writes. */
+    static final int MIXED_TREE_FILES = 200;
+    private static final String[][] FOLDERS = {{"alpha", "beta", "gamma"}, {"one", "two", "three", "four"}, {"x", "y"}};
+
     /** A file name with Latin, accented and Japanese letters, for UTF-8 round trips. */
     static final String UNICODE_NAME = "naïve-日本語.txt";
 
@@ -66,5 +70,30 @@ final class FileTrees {
             out.write(in.readNBytes(Math.toIntExact(length)));
         }
         return copy;
+    }
+
+    /**
+     * 200 files from 0 bytes to 20 MB in folders up to three levels deep, with an empty folder and
+     * names with spaces, the same on every run: one file of 20 MB, three of a few MB, every tenth
+     * empty, the rest up to 64 KB.
+     */
+    static Path writeMixedTree(Path root) throws IOException {
+        Random random = new Random(42);
+        for (int i = 0; i < MIXED_TREE_FILES; i++) {
+            long size = switch (i) {
+                case 0 -> 20L * 1024 * 1024;
+                case 1, 2, 3 -> 3_000_000 + random.nextInt(3_000_000);
+                default -> i % 10 == 0 ? 0 : random.nextInt(64 * 1024);
+            };
+            Path parent = root;
+            for (int level = 0; level < i % 4; level++) {
+                String[] names = FOLDERS[level];
+                parent = parent.resolve(names[(i / 4 + level) % names.length]);
+            }
+            String name = (i % 17 == 0 ? "file %03d.bin" : "file-%03d.bin").formatted(i);
+            FileTrees.write(parent.resolve(name), size, i);
+        }
+        Files.createDirectories(root.resolve("alpha/empty"));
+        return root;
     }
 }

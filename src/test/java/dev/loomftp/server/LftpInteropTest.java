@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,8 +18,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** lftp against the server: a whole tree mirrored up and back down, and UTF-8 names. */
 class LftpInteropTest {
     private static final String PASSWORD = "alice-password";
-    private static final int FILES = 200;
-    private static final String[][] FOLDERS = {{"alpha", "beta", "gamma"}, {"one", "two", "three", "four"}, {"x", "y"}};
 
     @TempDir
     Path folder;
@@ -47,9 +44,9 @@ class LftpInteropTest {
     @ParameterizedTest(name = "MODE Z {0}")
     @ValueSource(booleans = {false, true})
     void mirrorUpAndBackDownIsByteIdentical(boolean modeZ) throws Exception {
-        Path tree = writeMixedTree(local.resolve("tree"));
+        Path tree = FileTrees.writeMixedTree(local.resolve("tree"));
         Map<String, String> original = FileTrees.snapshot(tree);
-        assertEquals(FILES, original.values().stream().filter(value -> !value.equals("folder")).count());
+        assertEquals(FileTrees.MIXED_TREE_FILES, original.values().stream().filter(value -> !value.equals("folder")).count());
         Path debug = local.resolve("lftp-debug.log");
         String settings = "set ftp:use-mode-z " + (modeZ ? "yes" : "no") + "; debug -o '" + debug + "' 5";
 
@@ -89,30 +86,5 @@ class LftpInteropTest {
                 "set xfer:clobber on", settings,
                 "open -u alice," + PASSWORD + " -p " + server.port() + " 127.0.0.1", commands);
         return lftp.run("-c", script).assertSuccess();
-    }
-
-    /**
-     * 200 files from 0 bytes to 20 MB in folders up to three levels deep, with an empty folder and
-     * names with spaces, the same on every run: one file of 20 MB, three of a few MB, every tenth
-     * empty, the rest up to 64 KB.
-     */
-    private static Path writeMixedTree(Path root) throws IOException {
-        Random random = new Random(42);
-        for (int i = 0; i < FILES; i++) {
-            long size = switch (i) {
-                case 0 -> 20L * 1024 * 1024;
-                case 1, 2, 3 -> 3_000_000 + random.nextInt(3_000_000);
-                default -> i % 10 == 0 ? 0 : random.nextInt(64 * 1024);
-            };
-            Path parent = root;
-            for (int level = 0; level < i % 4; level++) {
-                String[] names = FOLDERS[level];
-                parent = parent.resolve(names[(i / 4 + level) % names.length]);
-            }
-            String name = (i % 17 == 0 ? "file %03d.bin" : "file-%03d.bin").formatted(i);
-            FileTrees.write(parent.resolve(name), size, i);
-        }
-        Files.createDirectories(root.resolve("alpha/empty"));
-        return root;
     }
 }

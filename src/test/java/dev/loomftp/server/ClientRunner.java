@@ -1,0 +1,41 @@
+package dev.loomftp.server;
+
+import dev.loomftp.cli.Io;
+import dev.loomftp.cli.Main;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Runs {@code loomftp client} in this JVM with the given standard input, and keeps its exit code and output. */
+final class ClientRunner {
+    /** How a run ended. */
+    record Run(int exitCode, String out, String err) {
+        /** The run's output, for assertion messages. */
+        String describe() {
+            return "exit code " + exitCode + "\n--- stdout ---\n" + out + "\n--- stderr ---\n" + err;
+        }
+    }
+
+    private ClientRunner() {
+    }
+
+    /** {@code loomftp client ARGUMENTS} with nothing on standard input. */
+    static Run client(List<String> arguments) {
+        return client("", arguments);
+    }
+
+    /** {@code loomftp client ARGUMENTS} with {@code input} on standard input and no terminal. */
+    static Run client(String input, List<String> arguments) {
+        List<String> args = new ArrayList<>(List.of("client"));
+        args.addAll(arguments);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Io io = new Io(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                null);
+        return new Run(Main.execute(args, io), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+}
