@@ -246,7 +246,8 @@ final class ClientShell {
         Optional<Integer> parallel = args.intValue(ClientScript.PARALLEL, 1, 64);
         Mirror.Options options = new Mirror.Options(args.flag(ClientScript.ONLY_NEWER), args.flag(ClientScript.DELETE),
                 parallel.orElse(1));
-        Mirror.Connector more = this::another;
+        String folder = client.pwd();
+        Mirror.Connector more = () -> another(folder);
         if (args.flag(ClientScript.REVERSE)) {
             Path source = local.resolve(operands.isEmpty() ? "." : operands.getFirst()).normalize();
             String target = operands.size() > 1 ? operands.get(1) : source.getFileName().toString();
@@ -260,12 +261,14 @@ final class ClientShell {
         }
     }
 
-    /** One more connection as the logged-in user, in the same folder, for a parallel mirror. */
-    private FtpClient another() throws IOException {
+    /**
+     * One more connection as the logged-in user, in {@code folder}, for a parallel mirror. It runs
+     * on the mirror's threads, so it does not touch this shell's own connection.
+     */
+    private FtpClient another(String folder) throws IOException {
         if (password == null) {
             throw new IOException("log in first");
         }
-        String folder = client.pwd();
         FtpClient extra = settings.connect(host, port, implicitTls);
         char[] secret = password.clone();
         try {

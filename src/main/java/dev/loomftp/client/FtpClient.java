@@ -40,7 +40,7 @@ import javax.net.ssl.SSLSocketFactory;
  * shares {@code protocol} with the server. Data connections are passive by default (EPSV, then PASV
  * when the server does not know EPSV) and binary. Every failure is an {@link FtpException} with the
  * server's reply, or an {@link IOException} from the network. Active mode and MODE Z are there on
- * request ({@link #active}, {@link #compress}).
+ * request ({@link #active}, {@link #compress}). One thread at a time may use a client.
  */
 public final class FtpClient implements AutoCloseable {
     private static final Pattern EPSV = Pattern.compile("\\(\\|\\|\\|(\\d+)\\|\\)");

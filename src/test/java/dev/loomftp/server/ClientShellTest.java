@@ -3,13 +3,7 @@ package dev.loomftp.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.loomftp.cli.Io;
-import dev.loomftp.cli.Main;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,8 +34,6 @@ class ClientShellTest {
     void stop() {
         server.close();
     }
-
-    /** What the shell printed, and its exit code. */
 
     @Test
     void theOriginalCommandsWorkAfterTheAddressAndPortAreAsked() throws IOException {
@@ -94,6 +86,34 @@ class ClientShellTest {
         assertTrue(session.err().contains("550"), "the missing file is reported: " + session.err());
         assertTrue(session.err().contains("unknown command 'frobnicate'; type help for the list"), session.err());
         assertTrue(Files.notExists(server.folder("alice").resolve("photos")), "rmdir ran after the errors");
+    }
+
+    @Test
+    void anAddressConnectsLogsInAndGoesToItsFolderAndMirrorRunsInParallel() throws IOException {
+        Path tree = server.folder("alice").resolve("work/tree");
+        for (int i = 0; i < 12; i++) {
+            FileTrees.write(tree.resolve("part-" + (i % 3)).resolve("f" + i + ".bin"), 50_000 + i, i);
+        }
+        Path netrc = local.resolve("netrc");
+        Files.writeString(netrc, "machine 127.0.0.1 login alice password alice-password\n");
+        Path copy = local.resolve("copy");
+        ClientRunner.Run session = shell(List.of("--netrc-file", netrc.toString(),
+                "ftp://alice@127.0.0.1:" + server.port() + "/work"), """
+                pwd
+                lcd %s
+                mirror -P 3 tree %s
+                passive
+                ls tree
+                quit
+                """.formatted(local, copy));
+
+        assertEquals(0, session.exitCode(), session.describe());
+        assertTrue(session.out().contains("230 "), session.out());
+        assertTrue(session.out().contains("ftp> /work\n"), session.out());
+        assertTrue(session.out().contains("mirror: 12 copied"), session.describe());
+        assertTrue(session.out().contains("active mode") && session.out().contains(" part-1"),
+                "listing in active mode: " + session.out());
+        assertEquals(FileTrees.snapshot(tree), FileTrees.snapshot(copy));
     }
 
     @Test
