@@ -52,7 +52,8 @@ public final class FtpClient implements AutoCloseable {
     private final int port;
     private ReplyReader replies;
     private OutputStream out;
-    private SSLSocketFactory tls;
+    /** The control connection's TLS, once started: data connections resume its session. */
+    private SSLContext tls;
     private final Duration timeout;
     private final Reply greeting;
     private boolean extendedPassive = true;
@@ -103,7 +104,7 @@ public final class FtpClient implements AutoCloseable {
             secured.setUseClientMode(true);
             secured.startHandshake();
             FtpClient client = new FtpClient(secured, host, port, timeout);
-            client.tls = factory;
+            client.tls = context;
             expect(client.command("PBSZ 0"), 200, "PBSZ refused");
             expect(client.command("PROT P"), 200, "PROT P refused");
             return client;
@@ -119,9 +120,9 @@ public final class FtpClient implements AutoCloseable {
 
     /**
      * Explicit FTPS (RFC 4217): AUTH TLS on the control connection, then PBSZ 0 and PROT P, so
-     * that every data connection is protected too. Data connections do not resume the control
-     * connection's session yet: servers that require it (loomftp's default, vsftpd's
-     * require_ssl_reuse) answer 522.
+     * that every data connection is protected too. Data connections resume the control
+     * connection's session, as servers that require it (loomftp's default, vsftpd's
+     * require_ssl_reuse) insist.
      */
     public void startTls(SSLContext context) throws IOException {
         expect(command("AUTH TLS"), 234, "the server refused TLS");
@@ -131,7 +132,7 @@ public final class FtpClient implements AutoCloseable {
         secured.startHandshake();
         replies = new ReplyReader(new BufferedInputStream(secured.getInputStream()));
         out = secured.getOutputStream();
-        tls = factory;
+        tls = context;
         expect(command("PBSZ 0"), 200, "PBSZ refused");
         expect(command("PROT P"), 200, "PROT P refused");
     }
@@ -549,14 +550,15 @@ public final class FtpClient implements AutoCloseable {
         }
     }
 
-    /** Under PROT P, starts TLS as the client on a data connection; otherwise it is used as it is. */
+    /**
+     * Under PROT P, starts TLS as the client on a data connection, resuming the control
+     * connection's session; otherwise the connection is used as it is.
+     */
     private Socket protect(Socket data) throws IOException {
         if (tls == null) {
             return data;
         }
-        SSLSocket secured = (SSLSocket) tls.createSocket(data, host, port, true);
-        secured.setUseClientMode(true);
-        return secured;
+        return new TlsDataSocket(data, tls, host, port);
     }
 
     private static Reply expect(Reply reply, int code, String failure) throws FtpException {

@@ -122,7 +122,7 @@ class ClientScriptTest {
         server.close();
         Path tlsFolder = folder.resolve("tls");
         server = TestServer.startTls(tlsFolder, TestServer.tls(tlsFolder, dev.loomftp.config.Config.Policy.REQUIRED,
-                dev.loomftp.config.Config.Policy.REQUIRED, List.of(), false)).withUser("alice", "alice-password");
+                dev.loomftp.config.Config.Policy.REQUIRED, List.of(), true)).withUser("alice", "alice-password");
         Files.writeString(server.folder("alice").resolve("secret.txt"), "over TLS");
         String fingerprint = fingerprint(tlsFolder);
 
@@ -145,7 +145,7 @@ class ClientScriptTest {
         Path tlsFolder = folder.resolve("implicit");
         server = TestServer.startTls(tlsFolder, TestServer.tls(tlsFolder, dev.loomftp.config.Config.Policy.OPTIONAL,
                 dev.loomftp.config.Config.Policy.OPTIONAL,
-                List.of(new dev.loomftp.config.Config.Listener("127.0.0.1", 0)), false)).withUser("alice", "alice-password");
+                List.of(new dev.loomftp.config.Config.Listener("127.0.0.1", 0)), true)).withUser("alice", "alice-password");
         Files.writeString(server.folder("alice").resolve("implicit.txt"), "implicit");
         int implicitPort = server.server().addresses().get(1).getPort();
         Run get = client("get", "--fingerprint", fingerprint(tlsFolder),
