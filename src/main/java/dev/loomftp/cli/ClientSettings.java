@@ -97,7 +97,11 @@ record ClientSettings(boolean tls, Optional<String> fingerprint, Path netrc, boo
         return fingerprint.isPresent() ? Trust.pinned(fingerprint.get()) : Trust.system();
     }
 
-    /** The user and password: from the URL and LOOMFTP_PASSWORD, the netrc file, or a prompt without echo. */
+    /**
+     * The user and password: from the URL and LOOMFTP_PASSWORD, the netrc file, or a prompt
+     * without echo. An address without a user that netrc does not know logs in as anonymous, as
+     * curl and lftp do.
+     */
     Netrc.Credentials credentials(FtpUrl url, Io io) throws IOException {
         String fromEnvironment = System.getenv(PASSWORD_VARIABLE);
         if (fromEnvironment != null && url.user().isPresent()) {
@@ -107,13 +111,16 @@ record ClientSettings(boolean tls, Optional<String> fingerprint, Path netrc, boo
         if (found.isPresent()) {
             return found.get();
         }
-        if (url.user().isPresent() && io.console() != null) {
+        if (url.user().isEmpty()) {
+            return new Netrc.Credentials("anonymous", "anonymous@".toCharArray());
+        }
+        if (io.console() != null) {
             char[] typed = io.console().readPassword("Password for %s: ", url.user().get());
             if (typed != null) {
                 return new Netrc.Credentials(url.user().get(), typed);
             }
         }
-        throw new LoginException("no credentials for " + url.host() + ": put user@ in the URL and set "
+        throw new LoginException("no password for " + url.user().get() + "@" + url.host() + ": set "
                 + PASSWORD_VARIABLE + ", or add the host to ~/.netrc");
     }
 

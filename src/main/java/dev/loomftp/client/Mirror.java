@@ -124,7 +124,7 @@ public final class Mirror {
             throw new IOException("no such local folder: " + local);
         }
         Mirror mirror = new Mirror(client, connector, options, reporter);
-        mirror.planUp(local, remote);
+        mirror.planUp(local, remote, mirror.remoteFolderExists(remote));
         return mirror.copy(false);
     }
 
@@ -176,14 +176,16 @@ public final class Mirror {
         }
     }
 
-    private void planUp(Path local, String remote) throws IOException {
+    /**
+     * Plans the copies from {@code local} into {@code remote}, making the remote folder when it
+     * is not there. Whether it is there comes from its parent's listing, as servers disagree on
+     * what listing a missing folder gives (vsftpd: an empty list; pyftpdlib: 501; loomftp: 550).
+     */
+    private void planUp(Path local, String remote, boolean exists) throws IOException {
         Map<String, RemoteEntry> present = new HashMap<>();
-        try {
+        if (exists) {
             client.entries(remote).forEach(entry -> present.put(entry.name(), entry));
-        } catch (FtpException missing) {
-            if (missing.reply().code() != 550) {
-                throw missing;
-            }
+        } else {
             client.mkdir(remote);
             folders++;
             reporter.report(Action.MKDIR, remote, 0);
@@ -198,7 +200,7 @@ public final class Mirror {
                     if (there != null && !there.isFolder()) {
                         failures.add(to + ": a file is in the way of the folder");
                     } else {
-                        planUp(path, to);
+                        planUp(path, to, there != null);
                     }
                 } else if (entry.file()) {
                     if (there != null && there.isFolder()) {
@@ -217,6 +219,18 @@ public final class Mirror {
                 deleteRemote(child(remote, extra.name()), extra);
             }
         }
+    }
+
+    /** Whether {@code remote} is a folder: the login folder always is; others must be in their parent's listing. */
+    private boolean remoteFolderExists(String remote) throws IOException {
+        String path = remote.replaceAll("/+$", "");
+        if (path.isEmpty()) {
+            return true;
+        }
+        int slash = path.lastIndexOf('/');
+        String parent = slash < 0 ? "" : slash == 0 ? "/" : path.substring(0, slash);
+        String name = path.substring(slash + 1);
+        return client.entries(parent).stream().anyMatch(entry -> entry.isFolder() && entry.name().equals(name));
     }
 
     /** Whether a name from the server stays inside its folder: no separators, not "." or "..". */

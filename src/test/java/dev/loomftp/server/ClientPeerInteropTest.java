@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
@@ -238,12 +237,11 @@ class ClientPeerInteropTest {
     }
 
     /**
-     * Today vsftpd logs "No SSL session reuse on data channel" and answers 522 after closing the
-     * data connection, which the client sees as a connection reset during STOR. With
-     * require_ssl_reuse=NO this test passes as it is.
+     * vsftpd with require_ssl_reuse (its default) refuses data connections that do not resume the
+     * control connection's session: this passes only because they do (over TLS 1.3, which vsftpd
+     * chooses).
      */
     @Test
-    @Disabled("waits for client TLS session reuse: vsftpd's require_ssl_reuse refuses data connections that do not resume")
     void listsUploadsAndDownloadsWithVsftpdOverExplicitTls() throws Exception {
         peer = PeerServer.vsftpdTls(work);
         try (FtpClient client = FtpClient.connect(peer.host(), peer.port(), TIMEOUT)) {
