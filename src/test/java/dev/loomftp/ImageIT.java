@@ -3,6 +3,7 @@ package dev.loomftp;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
@@ -12,6 +13,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -109,6 +111,38 @@ class ImageIT {
         assertTrue(log.contains("server stopped"), log);
         assertTrue(!log.contains("image-test-password"), "no password in the log");
         assertTrue(!log.contains(folder.toString()), "no real path in the log");
+    }
+
+    @Test
+    void aClientKilledMidDownloadResumesWithDashC() throws IOException, InterruptedException {
+        assertEquals(0, run(List.of("user", "add", "alice", "--password-stdin", "--config", config.toString()),
+                "image-test-password\n").exitCode());
+        byte[] content = new byte[12 * 1024 * 1024 + 5];
+        new Random(9).nextBytes(content);
+        Files.createDirectories(folder.resolve("data/alice"));
+        Files.write(folder.resolve("data/alice/big.bin"), content);
+        Process server = start(List.of("serve", "--config", config.toString()));
+        try {
+            String url = "ftp://alice@127.0.0.1:" + awaitPort(server) + "/big.bin";
+            Map<String, String> password = Map.of("LOOMFTP_PASSWORD", "image-test-password");
+            Path part = folder.resolve("big.bin.part");
+            Process slow = start(List.of("client", "get", "--limit-rate", "2M", url), password);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(part) && Files.size(part) > 2_000_000);
+            slow.destroyForcibly();
+            assertTrue(slow.waitFor(20, TimeUnit.SECONDS));
+            long kept = Files.size(part);
+            assertTrue(kept < content.length, "killed before the end: " + kept);
+
+            Run resumed = run(List.of("client", "--json", "get", "-c", url), "", password);
+            assertEquals(0, resumed.exitCode(), resumed.err());
+            assertArrayEquals(content, Files.readAllBytes(folder.resolve("big.bin")));
+            assertTrue(Files.notExists(part));
+            assertTrue(resumed.out().contains("\"verified\":true"), resumed.out());
+            assertTrue(resumed.out().contains("\"bytes\":" + (content.length - kept)), "only the rest: " + resumed.out());
+        } finally {
+            server.destroy();
+            assertTrue(server.waitFor(20, TimeUnit.SECONDS), "the server stops on SIGTERM");
+        }
     }
 
     private record Run(int exitCode, String out, String err) {}

@@ -68,6 +68,7 @@ final class ClientCommand implements Command {
                   --netrc-file FILE     read passwords from FILE instead of ~/.netrc
                   --active              active data connections (EPRT, PORT) instead of passive
                   --compress            compressed transfers (MODE Z)
+                  --limit-rate RATE     no more than RATE bytes a second per transfer (500K, 2M)
                   -q                    print only errors
                   --json                print each result as one JSON object per line
 

@@ -23,24 +23,51 @@ import javax.net.ssl.SSLContext;
  * @param netrc       the netrc file to look in for a password
  * @param active      active data connections instead of passive
  * @param compress    MODE Z transfers
+ * @param rateLimit   the most bytes a second each transfer moves, or 0 for no limit
  */
-record ClientSettings(boolean tls, Optional<String> fingerprint, Path netrc, boolean active, boolean compress) {
+record ClientSettings(boolean tls, Optional<String> fingerprint, Path netrc, boolean active, boolean compress,
+        long rateLimit) {
     static final String TLS = "tls";
     static final String FINGERPRINT = "fingerprint";
     static final String NETRC = "netrc-file";
     static final String ACTIVE = "active";
     static final String COMPRESS = "compress";
+    static final String LIMIT_RATE = "limit-rate";
     /** The options that take a value, and those that take none. */
-    static final Set<String> VALUES = Set.of(FINGERPRINT, NETRC);
+    static final Set<String> VALUES = Set.of(FINGERPRINT, NETRC, LIMIT_RATE);
     static final Set<String> FLAGS = Set.of(TLS, ACTIVE, COMPRESS);
 
     private static final String PASSWORD_VARIABLE = "LOOMFTP_PASSWORD";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    static ClientSettings of(Args args) {
+    static ClientSettings of(Args args) throws UsageException {
+        long rate = 0;
+        if (args.value(LIMIT_RATE).isPresent()) {
+            rate = rate(args.value(LIMIT_RATE).get());
+        }
         return new ClientSettings(args.flag(TLS) || args.value(FINGERPRINT).isPresent(), args.value(FINGERPRINT),
                 args.value(NETRC).map(Path::of).orElse(Path.of(System.getProperty("user.home"), ".netrc")),
-                args.flag(ACTIVE), args.flag(COMPRESS));
+                args.flag(ACTIVE), args.flag(COMPRESS), rate);
+    }
+
+    /** A rate as curl writes it: bytes a second, or with K, M or G (1024 based). */
+    static long rate(String text) throws UsageException {
+        String number = text.strip().toUpperCase(java.util.Locale.ROOT);
+        long unit = switch (number.isEmpty() ? ' ' : number.charAt(number.length() - 1)) {
+            case 'K' -> 1L << 10;
+            case 'M' -> 1L << 20;
+            case 'G' -> 1L << 30;
+            default -> 1;
+        };
+        try {
+            long value = Long.parseLong(unit == 1 ? number : number.substring(0, number.length() - 1));
+            if (value <= 0) {
+                throw new NumberFormatException();
+            }
+            return Math.multiplyExact(value, unit);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new UsageException("--limit-rate takes bytes a second, such as 500K or 2M, not '" + text + "'");
+        }
     }
 
     /**
@@ -85,9 +112,10 @@ record ClientSettings(boolean tls, Optional<String> fingerprint, Path netrc, boo
         }
     }
 
-    /** Active mode and MODE Z, as asked. */
+    /** Active mode, the rate limit and MODE Z, as asked. */
     void applyTo(FtpClient client) throws IOException {
         client.active(active);
+        client.limitRate(rateLimit);
         if (compress) {
             client.compress(true);
         }

@@ -162,6 +162,7 @@ final class ClientShell {
         disconnect();
         client = settings.connect(toHost, toPort, implicit);
         client.active(active);
+        client.limitRate(settings.rateLimit());
         host = toHost;
         port = toPort;
         implicitTls = implicit;

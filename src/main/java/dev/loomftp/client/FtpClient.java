@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
@@ -60,6 +61,7 @@ public final class FtpClient implements AutoCloseable {
     private boolean extendedActive = true;
     private boolean active;
     private boolean compressed;
+    private long bytesPerSecond;
     private Set<String> features;
 
     private FtpClient(Socket control, String host, int port, Duration timeout) throws IOException {
@@ -387,6 +389,14 @@ public final class FtpClient implements AutoCloseable {
         active = on;
     }
 
+    /** Transfers no faster than {@code bytesPerSecond} (on the wire in MODE S), or as fast as they go with 0. */
+    public void limitRate(long bytesPerSecond) {
+        if (bytesPerSecond < 0) {
+            throw new IllegalArgumentException("a rate cannot be negative");
+        }
+        this.bytesPerSecond = bytesPerSecond;
+    }
+
     /** MODE Z (compressed with zlib) or MODE S (stream) for the transfers that follow. */
     public void compress(boolean on) throws IOException {
         expect(command(on ? "MODE Z" : "MODE S"), 200, on ? "the server does not compress (MODE Z)" : "MODE S refused");
@@ -490,13 +500,19 @@ public final class FtpClient implements AutoCloseable {
         }
     }
 
-    private static long copy(InputStream in, OutputStream out, TransferListener listener) throws IOException {
+    /** Copies until the end of {@code in}, no faster than the rate limit. */
+    private long copy(InputStream in, OutputStream out, TransferListener listener) throws IOException {
         byte[] buffer = new byte[BUFFER];
+        long started = System.nanoTime();
         long total = 0;
         for (int read; (read = in.read(buffer)) >= 0; ) {
             out.write(buffer, 0, read);
             total += read;
             listener.transferred(total);
+            if (bytesPerSecond > 0) {
+                long due = started + (long) (total * 1e9 / bytesPerSecond);
+                LockSupport.parkNanos(due - System.nanoTime());
+            }
         }
         return total;
     }
