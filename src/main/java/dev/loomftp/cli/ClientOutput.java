@@ -99,18 +99,20 @@ final class ClientOutput {
     /** The words for a failure, with the usual ones said plainly. */
     static String message(IOException error) {
         return switch (error) {
-            case ConnectException refused -> "connection refused: " + refused.getMessage();
             case UnknownHostException unknown -> "unknown host " + unknown.getMessage();
             case SSLException tls -> "TLS failed: " + tls.getMessage();
             default -> error.getMessage();
         };
     }
 
-    /** 4 connection, 5 login, 7 not found, 6 anything else a command or transfer did wrong. */
+    /**
+     * 4 connection (or TLS), 5 login, 7 not found, 6 anything else a command or transfer did wrong
+     * (a refused write among it).
+     */
     static int exitCode(IOException error) {
         return switch (error) {
             case FtpException refused when refused.reply().code() == 530 -> ExitCode.LOGIN;
-            case FtpException refused when refused.reply().code() == 550 -> ExitCode.NOT_FOUND;
+            case FtpException refused when refused.reply().code() == 550 && !denied(refused) -> ExitCode.NOT_FOUND;
             case ClientSettings.LoginException noCredentials -> ExitCode.LOGIN;
             case ConnectException refused -> ExitCode.CONNECTION;
             case UnknownHostException unknown -> ExitCode.CONNECTION;
@@ -118,6 +120,12 @@ final class ClientOutput {
             case SSLException tls -> ExitCode.CONNECTION;
             default -> ExitCode.TRANSFER;
         };
+    }
+
+    /** Whether a 550 says the file is there but may not be used, rather than that it is missing. */
+    private static boolean denied(FtpException refused) {
+        String text = String.join(" ", refused.reply().lines()).toLowerCase(Locale.ROOT);
+        return text.contains("permission") || text.contains("denied") || text.contains("privilege");
     }
 
     /** Bytes as people read them: 512 B, 1.5 KiB, 12.0 MiB. */

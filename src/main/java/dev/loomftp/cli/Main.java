@@ -64,6 +64,10 @@ public final class Main {
             io.err().println("loomftp " + first + ": " + e.getMessage());
             io.err().print(command.get().usage());
             return ExitCode.USAGE;
+        } catch (RuntimeException bug) {
+            // A user gets one line, never a stack trace; the line names the fault for a bug report.
+            io.err().println("loomftp " + first + ": unexpected error (please report it): " + bug);
+            return ExitCode.FAILURE;
         }
     }
 

@@ -5,12 +5,15 @@ import dev.loomftp.protocol.Reply;
 import dev.loomftp.protocol.ReplyReader;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -33,6 +36,7 @@ import java.util.zip.DeflaterOutputStream;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -71,7 +75,13 @@ public final class FtpClient implements AutoCloseable {
         this.timeout = timeout;
         this.replies = new ReplyReader(new BufferedInputStream(control.getInputStream()));
         this.out = control.getOutputStream();
-        this.greeting = replies.read();
+        try {
+            this.greeting = replies.read();
+        } catch (EOFException | SocketTimeoutException silent) {
+            throw (ConnectException) new ConnectException("the server at " + host + " port " + port
+                    + " sent no greeting" + (silent instanceof EOFException ? " and closed the connection" : "")
+                    + ": if it is an implicit FTPS port, use ftps://").initCause(silent);
+        }
         if (greeting.code() != 220) {
             control.close();
             throw new FtpException("the server did not greet", greeting);
@@ -82,8 +92,7 @@ public final class FtpClient implements AutoCloseable {
     public static FtpClient connect(String host, int port, Duration timeout) throws IOException {
         Socket socket = new Socket();
         try {
-            socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
-            socket.setSoTimeout((int) timeout.toMillis());
+            connect(socket, host, port, timeout);
             return new FtpClient(socket, host, port, timeout);
         } catch (IOException | RuntimeException e) {
             socket.close();
@@ -99,12 +108,16 @@ public final class FtpClient implements AutoCloseable {
             throws IOException {
         Socket plain = new Socket();
         try {
-            plain.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
-            plain.setSoTimeout((int) timeout.toMillis());
+            connect(plain, host, port, timeout);
             SSLSocketFactory factory = context.getSocketFactory();
             SSLSocket secured = (SSLSocket) factory.createSocket(plain, host, port, true);
             secured.setUseClientMode(true);
-            secured.startHandshake();
+            try {
+                secured.startHandshake();
+            } catch (SSLException e) {
+                throw new SSLException(e.getMessage() + " (ftps:// is for implicit FTPS ports; for explicit FTPS, "
+                        + "use ftp:// and TLS after connecting)", e);
+            }
             FtpClient client = new FtpClient(secured, host, port, timeout);
             client.tls = context;
             expect(client.command("PBSZ 0"), 200, "PBSZ refused");
@@ -114,6 +127,19 @@ public final class FtpClient implements AutoCloseable {
             plain.close();
             throw e;
         }
+    }
+
+    /** Connects {@code socket}, saying where to in the error when it cannot. */
+    private static void connect(Socket socket, String host, int port, Duration timeout) throws IOException {
+        try {
+            socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
+        } catch (ConnectException | SocketTimeoutException e) {
+            String reason = e instanceof SocketTimeoutException ? "no answer within " + timeout.toSeconds() + " s"
+                    : "connection refused";
+            throw (ConnectException) new ConnectException("cannot connect to " + host + " port " + port + ": "
+                    + reason).initCause(e);
+        }
+        socket.setSoTimeout((int) timeout.toMillis());
     }
 
     public Reply greeting() {
@@ -127,7 +153,11 @@ public final class FtpClient implements AutoCloseable {
      * require_ssl_reuse) insist.
      */
     public void startTls(SSLContext context) throws IOException {
-        expect(command("AUTH TLS"), 234, "the server refused TLS");
+        Reply auth = command("AUTH TLS");
+        if (auth.code() != 234) {
+            throw new SSLException("the server does not offer explicit TLS (AUTH TLS: " + auth.code() + " "
+                    + String.join(" ", auth.lines()) + ")");
+        }
         SSLSocketFactory factory = context.getSocketFactory();
         SSLSocket secured = (SSLSocket) factory.createSocket(control, host, port, true);
         secured.setUseClientMode(true);
