@@ -41,6 +41,8 @@ public final class Mirror {
     private final Connector connector;
     private final Options options;
     private final Reporter reporter;
+    private final Path localRoot;
+    private final String remoteRoot;
     private final List<Copy> copies = new ArrayList<>();
     private final List<String> failures = new CopyOnWriteArrayList<>();
     private final AtomicInteger copied = new AtomicInteger();
@@ -64,7 +66,10 @@ public final class Mirror {
         FtpClient open() throws IOException;
     }
 
-    /** What a mirror did, one step at a time: called from the copying threads, so it must be thread-safe. */
+    /**
+     * What a mirror did, one step at a time, with paths relative to the mirrored folders: called
+     * from the copying threads, so it must be thread-safe.
+     */
     @FunctionalInterface
     public interface Reporter {
         void report(Action action, String path, long bytes);
@@ -102,17 +107,20 @@ public final class Mirror {
         }
     }
 
-    private Mirror(FtpClient client, Connector connector, Options options, Reporter reporter) {
+    private Mirror(FtpClient client, Connector connector, Options options, Reporter reporter, Path localRoot,
+            String remoteRoot) {
         this.client = client;
         this.connector = connector;
         this.options = options;
         this.reporter = reporter;
+        this.localRoot = localRoot;
+        this.remoteRoot = remoteRoot;
     }
 
     /** Mirrors the remote folder {@code remote} into the local folder {@code local}. */
     public static Result download(FtpClient client, Connector connector, String remote, Path local, Options options,
             Reporter reporter) throws IOException, InterruptedException {
-        Mirror mirror = new Mirror(client, connector, options, reporter);
+        Mirror mirror = new Mirror(client, connector, options, reporter, local, remote);
         mirror.planDown(remote, local);
         return mirror.copy(true);
     }
@@ -123,7 +131,7 @@ public final class Mirror {
         if (!Files.isDirectory(local)) {
             throw new IOException("no such local folder: " + local);
         }
-        Mirror mirror = new Mirror(client, connector, options, reporter);
+        Mirror mirror = new Mirror(client, connector, options, reporter, local, remote);
         mirror.planUp(local, remote, mirror.remoteFolderExists(remote));
         return mirror.copy(false);
     }
@@ -140,7 +148,7 @@ public final class Mirror {
         if (!Files.isDirectory(local, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectories(local);
             folders++;
-            reporter.report(Action.MKDIR, local.toString(), 0);
+            reporter.report(Action.MKDIR, shown(local), 0);
         }
         Map<String, LocalEntry> present = localEntries(local);
         List<RemoteEntry> entries = client.entries(remote);
@@ -188,7 +196,7 @@ public final class Mirror {
         } else {
             client.mkdir(remote);
             folders++;
-            reporter.report(Action.MKDIR, remote, 0);
+            reporter.report(Action.MKDIR, shown(remote), 0);
         }
         try (Stream<Path> listed = Files.list(local)) {
             for (Path path : listed.sorted().toList()) {
@@ -219,6 +227,19 @@ public final class Mirror {
                 deleteRemote(child(remote, extra.name()), extra);
             }
         }
+    }
+
+    /** A local path as reported: relative to the mirror's local folder, or "." for the folder itself. */
+    private String shown(Path local) {
+        String relative = localRoot.relativize(local).toString();
+        return relative.isEmpty() ? "." : relative;
+    }
+
+    /** A remote path as reported: relative to the mirror's remote folder, or "." for the folder itself. */
+    private String shown(String remote) {
+        String relative = remote.startsWith(remoteRoot) ? remote.substring(remoteRoot.length()) : remote;
+        relative = relative.replaceFirst("^/+", "");
+        return relative.isEmpty() ? "." : relative;
     }
 
     /** Whether {@code remote} is a folder: the login folder always is; others must be in their parent's listing. */
@@ -282,7 +303,7 @@ public final class Mirror {
             }
         });
         deleted++;
-        reporter.report(Action.DELETE, path.toString(), 0);
+        reporter.report(Action.DELETE, shown(path), 0);
     }
 
     private void deleteRemote(String path, RemoteEntry entry) throws IOException {
@@ -295,7 +316,7 @@ public final class Mirror {
             client.delete(path);
         }
         deleted++;
-        reporter.report(Action.DELETE, path, 0);
+        reporter.report(Action.DELETE, shown(path), 0);
     }
 
     /**
@@ -343,7 +364,7 @@ public final class Mirror {
                 }
                 copied.incrementAndGet();
                 bytes.addAndGet(moved);
-                reporter.report(down ? Action.GET : Action.PUT, down ? next.local().toString() : next.remote(), moved);
+                reporter.report(down ? Action.GET : Action.PUT, down ? shown(next.local()) : shown(next.remote()), moved);
             } catch (FtpException refused) {
                 failures.add(next.remote() + ": " + refused.getMessage());
             }
