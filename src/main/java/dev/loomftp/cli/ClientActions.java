@@ -4,6 +4,7 @@ import dev.loomftp.client.FtpClient;
 import dev.loomftp.client.FtpException;
 import dev.loomftp.client.Mirror;
 import dev.loomftp.client.RemoteEntry;
+import dev.loomftp.client.TransferListener;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
@@ -55,9 +56,10 @@ final class ClientActions {
     void get(String remote, Path target, boolean resume) throws IOException {
         long total = sizeOrUnknown(remote);
         ClientOutput.ProgressBar bar = output.progress(remote, total);
+        Hashing hashing = new Hashing(bar);
         long bytes;
         try {
-            bytes = resume ? client.resumeDownload(remote, target, bar) : client.download(remote, target, bar);
+            bytes = resume ? client.resumeDownload(remote, target, bar) : client.download(remote, target, hashing);
         } catch (IOException e) {
             bar.finish();
             if (Files.exists(FtpClient.partial(target))) {
@@ -67,8 +69,9 @@ final class ClientActions {
             throw e;
         }
         bar.finish();
-        boolean verified = verify(remote, target);
-        report("get", remote, target.toString(), bytes, bar.seconds(), verified);
+        double seconds = bar.seconds();
+        boolean verified = verify(remote, resume ? () -> sha256(target) : hashing::hex);
+        report("get", remote, target.toString(), bytes, seconds, verified);
     }
 
     /** Uploads {@code source} as {@code remote}, resuming what the server has with {@code resume}. */
@@ -77,10 +80,12 @@ final class ClientActions {
             throw new IOException("no such local file: " + source);
         }
         ClientOutput.ProgressBar bar = output.progress(source.getFileName().toString(), Files.size(source));
-        long bytes = resume ? client.resumeUpload(source, remote, bar) : client.upload(source, remote, bar);
+        Hashing hashing = new Hashing(bar);
+        long bytes = resume ? client.resumeUpload(source, remote, bar) : client.upload(source, remote, hashing);
         bar.finish();
-        boolean verified = verify(remote, source);
-        report("put", remote, source.toString(), bytes, bar.seconds(), verified);
+        double seconds = bar.seconds();
+        boolean verified = verify(remote, resume ? () -> sha256(source) : hashing::hex);
+        report("put", remote, source.toString(), bytes, seconds, verified);
     }
 
     /** Downloads every remote file that matches one of the globs into {@code folder}. */
@@ -169,17 +174,50 @@ final class ClientActions {
                 + (verified ? ", SHA-256 checked" : ""), fields);
     }
 
+    /** The local copy's SHA-256, found when it is needed. */
+    @FunctionalInterface
+    private interface LocalHash {
+        String hex() throws IOException;
+    }
+
+    /**
+     * A listener that passes on to another and sums up the bytes as they go by, so a whole
+     * transfer's SHA-256 needs no second reading of the file.
+     */
+    private static final class Hashing implements TransferListener {
+        private final TransferListener next;
+        private final MessageDigest digest = newSha256();
+
+        Hashing(TransferListener next) {
+            this.next = next;
+        }
+
+        @Override
+        public void transferred(long bytes) {
+            next.transferred(bytes);
+        }
+
+        @Override
+        public void data(byte[] chunk, int offset, int length) {
+            digest.update(chunk, offset, length);
+        }
+
+        String hex() {
+            return HexFormat.of().formatHex(digest.digest());
+        }
+    }
+
     /**
      * Compares the remote and local SHA-256 when the server offers HASH; a difference is an error.
      *
      * @return whether the copy was checked
      */
-    private boolean verify(String remote, Path local) throws IOException {
+    private boolean verify(String remote, LocalHash local) throws IOException {
         Optional<String> remoteHash = client.sha256(remote);
         if (remoteHash.isEmpty()) {
             return false;
         }
-        String localHash = sha256(local);
+        String localHash = local.hex();
         if (!localHash.equals(remoteHash.get())) {
             throw new IOException("the copies differ: SHA-256 " + localHash + " here, " + remoteHash.get()
                     + " on the server");
@@ -188,13 +226,19 @@ final class ClientActions {
     }
 
     private static String sha256(Path file) throws IOException {
+        MessageDigest digest = newSha256();
         try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
             byte[] buffer = new byte[1 << 16];
             for (int read; (read = in.read(buffer)) >= 0; ) {
                 digest.update(buffer, 0, read);
             }
-            return HexFormat.of().formatHex(digest.digest());
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }

@@ -279,7 +279,7 @@ public final class FtpClient implements AutoCloseable {
             expect(command("REST " + have), 350, "the server cannot resume");
             try (OutputStream file = Files.newOutputStream(into, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
                     LinkOption.NOFOLLOW_LINKS)) {
-                bytes = receive("RETR " + remote, file, received -> listener.transferred(have + received));
+                bytes = receive("RETR " + remote, file, shifted(listener, have));
             }
         }
         if (into.equals(partial)) {
@@ -316,7 +316,7 @@ public final class FtpClient implements AutoCloseable {
         }
         try (InputStream file = Files.newInputStream(local)) {
             file.skipNBytes(offset);
-            return send("STOR " + remote, file, bytes -> listener.transferred(offset + bytes));
+            return send("STOR " + remote, file, shifted(listener, offset));
         }
     }
 
@@ -530,6 +530,21 @@ public final class FtpClient implements AutoCloseable {
         }
     }
 
+    /** {@code listener}, counting from {@code offset}: a resumed transfer counts what was there before. */
+    private static TransferListener shifted(TransferListener listener, long offset) {
+        return new TransferListener() {
+            @Override
+            public void transferred(long bytes) {
+                listener.transferred(offset + bytes);
+            }
+
+            @Override
+            public void data(byte[] chunk, int start, int length) {
+                listener.data(chunk, start, length);
+            }
+        };
+    }
+
     /** Copies until the end of {@code in}, no faster than the rate limit. */
     private long copy(InputStream in, OutputStream out, TransferListener listener) throws IOException {
         byte[] buffer = new byte[BUFFER];
@@ -537,6 +552,7 @@ public final class FtpClient implements AutoCloseable {
         long total = 0;
         for (int read; (read = in.read(buffer)) >= 0; ) {
             out.write(buffer, 0, read);
+            listener.data(buffer, 0, read);
             total += read;
             listener.transferred(total);
             if (bytesPerSecond > 0) {

@@ -1,8 +1,8 @@
 package dev.loomftp.client;
 
 /**
- * Hears how a transfer advances: a progress bar, a rate meter. It is called from the thread that
- * runs the transfer, after every chunk, so it must be quick.
+ * Hears how a transfer advances: a progress bar, a rate meter, a checksum of the bytes as they
+ * pass. It is called from the thread that runs the transfer, for every chunk, so it must be quick.
  */
 @FunctionalInterface
 public interface TransferListener {
@@ -11,4 +11,12 @@ public interface TransferListener {
 
     /** @param bytes the bytes moved so far in this transfer (after decompression in MODE Z) */
     void transferred(long bytes);
+
+    /**
+     * Sees each chunk before {@link #transferred} counts it: the file's own bytes (what is read
+     * from or written to the file, so after decompression in MODE Z). Does nothing unless
+     * overridden.
+     */
+    default void data(byte[] chunk, int offset, int length) {
+    }
 }

@@ -230,7 +230,7 @@ class ClientPeerInteropTest {
     @Test
     void refusesAVsftpdCertificateOtherThanThePinnedOne() throws Exception {
         peer = PeerServer.vsftpdTls(work);
-        String other = "00:" + peer.fingerprint().substring(3);
+        String other = (peer.fingerprint().startsWith("00") ? "01" : "00") + peer.fingerprint().substring(2);
         try (FtpClient client = FtpClient.connect(peer.host(), peer.port(), TIMEOUT)) {
             assertThrows(SSLException.class, () -> client.startTls(Trust.pinned(other)));
         }
