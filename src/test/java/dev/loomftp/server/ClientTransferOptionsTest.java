@@ -94,6 +94,21 @@ class ClientTransferOptionsTest {
     }
 
     @Test
+    void ipv6AddressesInPassiveAndActiveMode() throws IOException {
+        server.close();
+        Path v6 = folder.resolve("v6");
+        server = TestServer.start(v6, TestServer.Options.defaults(v6).withAddress("::1")).withUser("alice", PASSWORD);
+        Files.writeString(netrc, "machine ::1 login alice password " + PASSWORD + "\n");
+        Files.writeString(local.resolve("six.txt"), "over IPv6");
+        String url = "ftp://alice@[::1]:" + server.port() + "/";
+        Run put = client(List.of("--active"), "put", local.resolve("six.txt").toString(), url);
+        assertEquals(0, put.exitCode(), put.describe());
+        Run get = client(List.of(), "get", url + "six.txt", local.resolve("back.txt").toString());
+        assertEquals(0, get.exitCode(), get.describe());
+        assertEquals("over IPv6", Files.readString(local.resolve("back.txt")));
+    }
+
+    @Test
     void mgetAndMputTakeGlobs() throws IOException {
         Path home = server.folder("alice");
         Files.createDirectories(home.resolve("logs"));
