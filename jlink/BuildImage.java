@@ -37,7 +37,9 @@ public final class BuildImage {
         List<String> jlinkArgs = new ArrayList<>(List.of(
                 "--module-path", classes + java.io.File.pathSeparator + modules,
                 "--add-modules", String.join(",", addModules),
-                "--add-options=--enable-preview",
+                // JLine's FFM terminal provider calls tcgetattr and ioctl through java.lang.foreign:
+                // without this, the JDK warns when the interactive client starts.
+                "--add-options=--enable-preview --enable-native-access=org.jline.terminal.ffm",
                 "--strip-debug",
                 "--no-header-files",
                 "--no-man-pages",

@@ -2,6 +2,7 @@
 module dev.loomftp {
     requires com.fasterxml.jackson.databind;
     requires org.tinylog.api;
+    requires org.jline.reader;
 
     opens dev.loomftp.config to com.fasterxml.jackson.databind;
 }

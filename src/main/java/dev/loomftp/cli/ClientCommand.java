@@ -1,10 +1,7 @@
 package dev.loomftp.cli;
 
 import dev.loomftp.client.FtpUrl;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -109,9 +106,9 @@ final class ClientCommand implements Command {
         return interactive(positionals, settings, output, io);
     }
 
+    /** The shell, with line editing, history and completion when standard input and output are a terminal. */
     private static int interactive(List<String> positionals, ClientSettings settings, ClientOutput output, Io io) {
-        BufferedReader input = new BufferedReader(new InputStreamReader(io.in(), StandardCharsets.UTF_8));
-        ClientShell shell = new ClientShell(io, input, settings, output);
+        ClientShell shell = new ClientShell(io, completer -> LineInput.open(io, completer), settings, output);
         try {
             if (positionals.isEmpty()) {
                 String host = shell.ask("Server address: ");
@@ -128,6 +125,8 @@ final class ClientCommand implements Command {
             io.err().println("loomftp client: " + ClientOutput.message(e));
             shell.disconnectQuietly();
             return ExitCode.FAILURE;
+        } finally {
+            shell.closeInput();
         }
         return ExitCode.OK;
     }
@@ -150,8 +149,7 @@ final class ClientCommand implements Command {
                 return ExitCode.FAILURE;
             }
         }
-        ClientShell shell = new ClientShell(io,
-                new BufferedReader(new InputStreamReader(io.in(), StandardCharsets.UTF_8)), settings, output);
+        ClientShell shell = new ClientShell(io, completer -> new PlainInput(io), settings, output);
         try {
             for (String command : commands) {
                 if (!shell.run(command)) {

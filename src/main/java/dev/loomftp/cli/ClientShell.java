@@ -4,7 +4,6 @@ import dev.loomftp.client.FtpClient;
 import dev.loomftp.client.FtpUrl;
 import dev.loomftp.client.Mirror;
 import dev.loomftp.protocol.Reply;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,14 +11,18 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Stream;
+import org.jline.reader.Completer;
 
 /**
  * The interactive shell of {@code loomftp client}, and the runner of {@code -c} and
  * {@code --batch} command lists. It keeps the original client's commands (LIST, CWD, RETR, STOR,
  * USER, PASS, !DISCONNECT, in any case) and the names people type from habit. Errors from the
  * server are shown plainly and the shell carries on; {@link #failure} keeps the exit code of the
- * last command for command lists.
+ * last command for command lists. On a terminal, lines are edited and completed through
+ * {@link TerminalInput}.
  */
 final class ClientShell {
     static final String HELP = """
@@ -42,9 +45,15 @@ final class ClientShell {
               close                     disconnect and stay in the shell
               !DISCONNECT, bye, quit, exit   disconnect and leave
             """;
+    /**
+     * The commands after which the remote folders completion knows still hold: they change no
+     * folder and not what a relative name means. After any other, completion lists again.
+     */
+    private static final Set<String> KEEP_LISTINGS = Set.of("help", "?", "lcd", "lpwd", "lls", "passive", "list",
+            "ls", "dir", "nlst", "pwd", "retr", "get", "mget");
 
     private final Io io;
-    private final BufferedReader input;
+    private final LineInput input;
     private final ClientSettings settings;
     private final ClientOutput output;
     private FtpClient client;
@@ -58,10 +67,16 @@ final class ClientShell {
     /** The exit code of the last command that failed, or 0. */
     private int failure = ExitCode.OK;
     private Path local = Path.of("").toAbsolutePath();
+    /** The remote folders listed for completion, through this shell's connection. */
+    private final RemoteFolders remoteFolders = new RemoteFolders(() -> Optional.ofNullable(client));
 
-    ClientShell(Io io, BufferedReader input, ClientSettings settings, ClientOutput output) {
+    /**
+     * A shell that reads from the line input {@code input} makes out of the shell's completer (of
+     * its commands, and of remote and local names): a terminal's, or plain lines.
+     */
+    ClientShell(Io io, Function<Completer, LineInput> input, ClientSettings settings, ClientOutput output) {
         this.io = io;
-        this.input = input;
+        this.input = input.apply(new ShellCompleter(remoteFolders, () -> local));
         this.settings = settings;
         this.output = output;
         this.active = settings.active();
@@ -72,9 +87,7 @@ final class ClientShell {
     }
 
     String ask(String prompt) throws IOException {
-        io.out().print(prompt);
-        io.out().flush();
-        return input.readLine();
+        return input.readLine(prompt);
     }
 
     /** Reads and runs commands until the input ends or the user leaves. */
@@ -124,6 +137,9 @@ final class ClientShell {
         } catch (IOException e) {
             io.err().println(ClientOutput.message(e));
             failure = ClientOutput.exitCode(e);
+        }
+        if (!KEEP_LISTINGS.contains(verb)) {
+            remoteFolders.forget();
         }
         return true;
     }
@@ -317,6 +333,15 @@ final class ClientShell {
         }
     }
 
+    /** Gives the terminal back, when the shell had one. */
+    void closeInput() {
+        try {
+            input.close();
+        } catch (IOException e) {
+            // Leaving anyway.
+        }
+    }
+
     private void forgetPassword() {
         if (password != null) {
             Arrays.fill(password, '\0');
@@ -332,12 +357,8 @@ final class ClientShell {
     }
 
     private char[] password() throws IOException {
-        if (io.console() != null) {
-            char[] typed = io.console().readPassword("Password: ");
-            return typed == null ? new char[0] : typed;
-        }
-        String line = ask("Password: ");
-        return line == null ? new char[0] : line.toCharArray();
+        char[] typed = input.readPassword("Password: ");
+        return typed == null ? new char[0] : typed;
     }
 
     private void changeLocal(String folder) throws IOException {

@@ -364,23 +364,36 @@ public final class FtpClient implements AutoCloseable {
      * LIST read as {@code ls -l} lines with each file's time asked with MDTM.
      */
     public List<RemoteEntry> entries(String folder) throws IOException {
+        List<RemoteEntry> listed = listEntries(folder);
+        if (supports("MLST")) {
+            return listed;
+        }
+        List<RemoteEntry> entries = new ArrayList<>();
+        for (RemoteEntry entry : listed) {
+            if (entry.isFile()) {
+                String path = folder.isBlank() ? entry.name() : folder.replaceAll("/+$", "") + "/" + entry.name();
+                entries.add(modified(path).map(entry::withModified).orElse(entry));
+            } else {
+                entries.add(entry);
+            }
+        }
+        return entries;
+    }
+
+    /**
+     * A folder's entries as one listing gives them: MLSD when the server offers it, otherwise LIST
+     * read as {@code ls -l} lines, without asking each file's time as {@link #entries} does.
+     */
+    public List<RemoteEntry> listEntries(String folder) throws IOException {
         if (supports("MLST")) {
             return listing(folder.isBlank() ? "MLSD" : "MLSD " + folder).stream()
                     .flatMap(line -> Listings.fromFacts(line).stream())
                     .filter(entry -> !entry.name().equals(".") && !entry.name().equals(".."))
                     .toList();
         }
-        List<RemoteEntry> entries = new ArrayList<>();
-        for (String line : listing(folder.isBlank() ? "LIST -a" : "LIST -a " + folder)) {
-            Optional<RemoteEntry> entry = Listings.fromUnixList(line);
-            if (entry.isPresent() && entry.get().isFile()) {
-                String path = folder.isBlank() ? entry.get().name() : folder.replaceAll("/+$", "") + "/" + entry.get().name();
-                entries.add(modified(path).map(entry.get()::withModified).orElse(entry.get()));
-            } else {
-                entry.ifPresent(entries::add);
-            }
-        }
-        return entries;
+        return listing(folder.isBlank() ? "LIST -a" : "LIST -a " + folder).stream()
+                .flatMap(line -> Listings.fromUnixList(line).stream())
+                .toList();
     }
 
     /** MDTM: the remote file's modification time, or empty when the server cannot tell it. */

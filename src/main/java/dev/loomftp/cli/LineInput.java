@@ -1,0 +1,36 @@
+package dev.loomftp.cli;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.jline.reader.Completer;
+
+/**
+ * Where the client shell reads its lines and passwords: a terminal with line editing, history and
+ * completion ({@link TerminalInput}), or plain lines from standard input ({@link PlainInput}) when
+ * it is piped or there is no terminal.
+ */
+public interface LineInput extends Closeable {
+
+    /** The next line after showing {@code prompt}, or null at the end of the input. */
+    String readLine(String prompt) throws IOException;
+
+    /** A password after showing {@code prompt}, without echo where there is a terminal; null at the end of the input. */
+    char[] readPassword(String prompt) throws IOException;
+
+    /**
+     * Line editing on {@code io}'s terminal, with its history in {@code ~/.loomftp_history} and
+     * {@code completer} on TAB; plain lines when {@code io} has no terminal, or when JLine cannot
+     * take the terminal over.
+     */
+    static LineInput open(Io io, Completer completer) {
+        if (io.console() == null) {
+            return new PlainInput(io);
+        }
+        try {
+            return TerminalInput.system(Path.of(System.getProperty("user.home"), ".loomftp_history"), completer);
+        } catch (IOException e) {
+            return new PlainInput(io);
+        }
+    }
+}
