@@ -37,9 +37,9 @@ public final class BuildImage {
         List<String> jlinkArgs = new ArrayList<>(List.of(
                 "--module-path", classes + java.io.File.pathSeparator + modules,
                 "--add-modules", String.join(",", addModules),
-                // JLine's FFM terminal provider calls tcgetattr and ioctl through java.lang.foreign:
-                // without this, the JDK warns when the interactive client starts.
-                "--add-options=--enable-preview --enable-native-access=org.jline.terminal.ffm",
+                // JLine's JNI terminal provider loads jline-native's library: without this, the
+                // JDK warns when the interactive client starts.
+                "--add-options=--enable-preview --enable-native-access=org.jline.nativ,org.jline.terminal.jni",
                 "--strip-debug",
                 "--no-header-files",
                 "--no-man-pages",

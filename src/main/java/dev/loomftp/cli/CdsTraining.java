@@ -7,6 +7,7 @@ import dev.loomftp.server.FtpServer;
 import dev.loomftp.users.User;
 import dev.loomftp.users.UserStore;
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -20,12 +21,14 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Optional;
+import org.jline.terminal.impl.DumbTerminal;
 
 /**
  * The run the image build records its class-data-sharing archive from ({@code loomftp
  * --cds-training}, not shown in the help): it loads the configuration, starts a server on
- * loopback, talks to it once over a real socket and stops it, so the classes of a start-up and a
- * first session are in the archive.
+ * loopback, talks to it once over a real socket and stops it, and types a line with completion
+ * into the client shell's line editor, so the classes of a start-up, a first session and a first
+ * prompt are in the archive.
  */
 final class CdsTraining {
     private static final List<String> COMMANDS = List.of("SYST", "FEAT", "USER training", "PASS not-a-password",
@@ -47,6 +50,7 @@ final class CdsTraining {
             try (FtpServer server = FtpServer.start(config, new NoUsers())) {
                 converse(server);
             }
+            typeALine(root);
             return ExitCode.OK;
         } catch (IOException | RuntimeException | dev.loomftp.config.ConfigException e) {
             io.err().println("loomftp: the training run failed: " + e);
@@ -67,6 +71,17 @@ final class CdsTraining {
                 out.flush();
                 readReply(in);
             }
+        }
+    }
+
+    /** Types a command with a completion into the line editor, on a virtual terminal. */
+    private static void typeALine(Path root) throws IOException {
+        var typed = new ByteArrayInputStream("he\t\n".getBytes(StandardCharsets.UTF_8));
+        var terminal = new DumbTerminal("training", "ansi", typed, OutputStream.nullOutputStream(),
+                StandardCharsets.UTF_8);
+        try (TerminalInput input = new TerminalInput(terminal, root.resolve("history"),
+                new ShellCompleter(new RemoteFolders(Optional::empty), () -> root))) {
+            input.readLine("ftp> ");
         }
     }
 
