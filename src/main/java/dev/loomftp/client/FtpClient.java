@@ -66,6 +66,8 @@ public final class FtpClient implements AutoCloseable {
     private boolean active;
     private boolean compressed;
     private long bytesPerSecond;
+    /** The buffer of every copy: a client is used by one thread at a time, so it is never shared. */
+    private final byte[] buffer = new byte[BUFFER];
     private Set<String> features;
 
     private FtpClient(Socket control, String host, int port, Duration timeout) throws IOException {
@@ -560,7 +562,6 @@ public final class FtpClient implements AutoCloseable {
 
     /** Copies until the end of {@code in}, no faster than the rate limit. */
     private long copy(InputStream in, OutputStream out, TransferListener listener) throws IOException {
-        byte[] buffer = new byte[BUFFER];
         long started = System.nanoTime();
         long total = 0;
         for (int read; (read = in.read(buffer)) >= 0; ) {

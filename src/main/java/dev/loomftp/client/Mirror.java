@@ -33,7 +33,9 @@ import java.util.stream.Stream;
  * {@link Options#delete}, what the source lacks is removed from the target.
  *
  * <p>The first connection walks both trees and makes the folders; the file copies then run on
- * {@link Options#parallel} connections, each a task in one structured scope. A file that fails
+ * {@link Options#parallel} connections, each a task in one structured scope. A server without
+ * MLSD is asked a file's time (MDTM) only where it matters: for a file on both sides, and for a
+ * downloaded copy. A file that fails
  * is reported and the others go on; {@link Result#failures} lists them.
  */
 public final class Mirror {
@@ -151,7 +153,7 @@ public final class Mirror {
             reporter.report(Action.MKDIR, shown(local), 0);
         }
         Map<String, LocalEntry> present = localEntries(local);
-        List<RemoteEntry> entries = client.entries(remote);
+        List<RemoteEntry> entries = client.listEntries(remote);
         for (RemoteEntry entry : entries) {
             if (!isPlainName(entry.name())) {
                 failures.add(child(remote, entry.name()) + ": skipped, not a plain name");
@@ -169,7 +171,7 @@ public final class Mirror {
             } else if (entry.isFile()) {
                 if (there != null && there.folder()) {
                     failures.add(to + ": a folder is in the way of the file");
-                } else if (there == null || differs(entry.size(), entry.modified(), there.size(),
+                } else if (there == null || differs(entry.size(), timed(from, entry).modified(), there.size(),
                         Optional.of(there.modified()), true)) {
                     copies.add(new Copy(from, to, entry.modified()));
                 } else {
@@ -192,7 +194,7 @@ public final class Mirror {
     private void planUp(Path local, String remote, boolean exists) throws IOException {
         Map<String, RemoteEntry> present = new HashMap<>();
         if (exists) {
-            client.entries(remote).forEach(entry -> present.put(entry.name(), entry));
+            client.listEntries(remote).forEach(entry -> present.put(entry.name(), entry));
         } else {
             client.mkdir(remote);
             folders++;
@@ -214,7 +216,7 @@ public final class Mirror {
                     if (there != null && there.isFolder()) {
                         failures.add(to + ": a folder is in the way of the file");
                     } else if (there == null || differs(entry.size(), Optional.of(entry.modified()), there.size(),
-                            there.modified(), false)) {
+                            timed(to, there).modified(), false)) {
                         copies.add(new Copy(to, path, Optional.of(entry.modified())));
                     } else {
                         unchanged++;
@@ -251,7 +253,18 @@ public final class Mirror {
         int slash = path.lastIndexOf('/');
         String parent = slash < 0 ? "" : slash == 0 ? "/" : path.substring(0, slash);
         String name = path.substring(slash + 1);
-        return client.entries(parent).stream().anyMatch(entry -> entry.isFolder() && entry.name().equals(name));
+        return client.listEntries(parent).stream().anyMatch(entry -> entry.isFolder() && entry.name().equals(name));
+    }
+
+    /**
+     * {@code entry} with its time, asked with MDTM when its listing did not tell it (LIST): asked
+     * only for a file that is on both sides, as only those are compared.
+     */
+    private RemoteEntry timed(String path, RemoteEntry entry) throws IOException {
+        if (entry.modified().isPresent()) {
+            return entry;
+        }
+        return client.modified(path).map(entry::withModified).orElse(entry);
     }
 
     /** Whether a name from the server stays inside its folder: no separators, not "." or "..". */
@@ -308,7 +321,7 @@ public final class Mirror {
 
     private void deleteRemote(String path, RemoteEntry entry) throws IOException {
         if (entry.isFolder()) {
-            for (RemoteEntry inside : client.entries(path)) {
+            for (RemoteEntry inside : client.listEntries(path)) {
                 deleteRemote(child(path, inside.name()), inside);
             }
             client.rmdir(path);
@@ -329,7 +342,10 @@ public final class Mirror {
         if (workers <= 1) {
             drain(client, queue, down);
         } else {
-            try (var scope = StructuredTaskScope.open(Joiner.<Void>awaitAllSuccessfulOrThrow())) {
+            // Platform threads: a few workers blocked on sockets gain nothing from virtual threads,
+            // and each blocking call would pass through the poller.
+            try (var scope = StructuredTaskScope.open(Joiner.<Void>awaitAllSuccessfulOrThrow(),
+                    configuration -> configuration.withThreadFactory(Thread.ofPlatform().name("mirror-", 1).factory()))) {
                 for (int i = 0; i < workers; i++) {
                     scope.fork(() -> {
                         try (FtpClient worker = connector.open()) {
@@ -353,8 +369,9 @@ public final class Mirror {
                 long moved;
                 if (down) {
                     moved = connection.download(next.remote(), next.local());
-                    if (next.time().isPresent()) {
-                        Files.setLastModifiedTime(next.local(), FileTime.from(next.time().get()));
+                    Optional<Instant> time = next.time().isPresent() ? next.time() : connection.modified(next.remote());
+                    if (time.isPresent()) {
+                        Files.setLastModifiedTime(next.local(), FileTime.from(time.get()));
                     }
                 } else {
                     moved = connection.upload(next.local(), next.remote());
