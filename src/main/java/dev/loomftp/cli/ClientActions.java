@@ -56,10 +56,11 @@ final class ClientActions {
     void get(String remote, Path target, boolean resume) throws IOException {
         long total = sizeOrUnknown(remote);
         ClientOutput.ProgressBar bar = output.progress(remote, total);
-        Hashing hashing = new Hashing(bar);
+        Hashing hashing = hashingFor(bar, resume);
         long bytes;
         try {
-            bytes = resume ? client.resumeDownload(remote, target, bar) : client.download(remote, target, hashing);
+            bytes = resume ? client.resumeDownload(remote, target, bar)
+                    : client.download(remote, target, hashing != null ? hashing : bar);
         } catch (IOException e) {
             bar.finish();
             if (Files.exists(FtpClient.partial(target))) {
@@ -70,7 +71,7 @@ final class ClientActions {
         }
         bar.finish();
         double seconds = bar.seconds();
-        boolean verified = verify(remote, resume ? () -> sha256(target) : hashing::hex);
+        boolean verified = verify(remote, hashing != null ? hashing::hex : () -> sha256(target));
         report("get", remote, target.toString(), bytes, seconds, verified);
     }
 
@@ -80,11 +81,12 @@ final class ClientActions {
             throw new IOException("no such local file: " + source);
         }
         ClientOutput.ProgressBar bar = output.progress(source.getFileName().toString(), Files.size(source));
-        Hashing hashing = new Hashing(bar);
-        long bytes = resume ? client.resumeUpload(source, remote, bar) : client.upload(source, remote, hashing);
+        Hashing hashing = hashingFor(bar, resume);
+        long bytes = resume ? client.resumeUpload(source, remote, bar)
+                : client.upload(source, remote, hashing != null ? hashing : bar);
         bar.finish();
         double seconds = bar.seconds();
-        boolean verified = verify(remote, resume ? () -> sha256(source) : hashing::hex);
+        boolean verified = verify(remote, hashing != null ? hashing::hex : () -> sha256(source));
         report("put", remote, source.toString(), bytes, seconds, verified);
     }
 
@@ -172,6 +174,15 @@ final class ClientActions {
         output.done(action + " " + (action.equals("get") ? remote + " -> " + local : local + " -> " + remote) + ": "
                 + ClientOutput.bytes(bytes) + String.format(Locale.ROOT, " in %.1f s", seconds) + rate
                 + (verified ? ", SHA-256 checked" : ""), fields);
+    }
+
+    /**
+     * A listener that hashes a whole transfer on the way, when the server can be asked for its
+     * hash afterwards; null when it cannot (nothing to compare with) or for a resumed transfer
+     * (whose bytes are only part of the file).
+     */
+    private Hashing hashingFor(TransferListener next, boolean resume) throws IOException {
+        return !resume && client.supports("HASH") ? new Hashing(next) : null;
     }
 
     /** The local copy's SHA-256, found when it is needed. */

@@ -142,6 +142,8 @@ public final class FtpClient implements AutoCloseable {
                     + reason).initCause(e);
         }
         socket.setSoTimeout((int) timeout.toMillis());
+        // Commands are written whole: Nagle's algorithm would only hold one back for an ACK.
+        socket.setTcpNoDelay(true);
     }
 
     public Reply greeting() {

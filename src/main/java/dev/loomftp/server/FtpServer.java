@@ -246,6 +246,10 @@ public final class FtpServer implements AutoCloseable {
         active.incrementAndGet();
         try {
             address = ((InetSocketAddress) socket.getRemoteAddress()).getAddress();
+            // Every reply is written whole, so Nagle's algorithm only delays it: a 226 written
+            // right after a 150 would wait for the client's delayed ACK of the 150 (40 ms on
+            // Linux), and every small file would cost that much.
+            socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
             Session session = new Session(sessionIds.incrementAndGet(), context, socket, implicitTls);
             int fromAddress = perAddress.merge(address, 1, Integer::sum);
             if (context.loginGuard().isBanned(address)) {
