@@ -37,6 +37,7 @@ import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -114,6 +115,7 @@ public final class FtpClient implements AutoCloseable {
             SSLSocketFactory factory = context.getSocketFactory();
             SSLSocket secured = (SSLSocket) factory.createSocket(plain, host, port, true);
             secured.setUseClientMode(true);
+            checkHostName(secured);
             try {
                 secured.startHandshake();
             } catch (SSLException e) {
@@ -129,6 +131,16 @@ public final class FtpClient implements AutoCloseable {
             plain.close();
             throw e;
         }
+    }
+
+    /**
+     * Makes the handshake check that the certificate names the host, as HTTPS clients do. A
+     * certificate pinned by fingerprint ({@link Trust#pinned}) is trusted whatever host it names.
+     */
+    private static void checkHostName(SSLSocket socket) {
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        socket.setSSLParameters(parameters);
     }
 
     /** Connects {@code socket}, saying where to in the error when it cannot. */
@@ -165,6 +177,7 @@ public final class FtpClient implements AutoCloseable {
         SSLSocketFactory factory = context.getSocketFactory();
         SSLSocket secured = (SSLSocket) factory.createSocket(control, host, port, true);
         secured.setUseClientMode(true);
+        checkHostName(secured);
         secured.startHandshake();
         replies = new ReplyReader(new BufferedInputStream(secured.getInputStream()));
         out = secured.getOutputStream();

@@ -18,10 +18,12 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -126,16 +128,42 @@ class ClientTlsTest {
                 implicit, true)).withUser("alice", PASSWORD);
     }
 
-    /** A client context for {@code protocol} (and older ones) that trusts the server's self-signed certificate. */
-    private SSLContext trusting(String protocol) throws Exception {
+    @Test
+    void aTrustedCertificateMustNameTheHostUnlessItIsPinned() throws Exception {
+        server = TestServer.start(folder, TestServer.Options.defaults(folder).withAddress("127.0.0.2")
+                .withTls(TestServer.tls(folder, Config.Policy.REQUIRED, Config.Policy.REQUIRED, List.of(), true)))
+                .withUser("alice", PASSWORD);
+        SSLContext authorities = trusting("TLSv1.3");
+        try (FtpClient client = FtpClient.connect("127.0.0.2", server.port(), TIMEOUT)) {
+            SSLHandshakeException wrongName = assertThrows(SSLHandshakeException.class,
+                    () -> client.startTls(authorities));
+            assertTrue(wrongName.getMessage().contains("127.0.0.2"), "the certificate names 127.0.0.1, not "
+                    + "the host: " + wrongName.getMessage());
+        }
+        String fingerprint = java.util.HexFormat.ofDelimiter(":").formatHex(java.security.MessageDigest
+                .getInstance("SHA-256").digest(serverCertificate().getEncoded()));
+        try (FtpClient client = FtpClient.connect("127.0.0.2", server.port(), TIMEOUT)) {
+            client.startTls(dev.loomftp.client.Trust.pinned(fingerprint));
+            client.login("alice", PASSWORD.toCharArray());
+            assertEquals("/", client.pwd());
+        }
+    }
+
+    /** The server's self-signed certificate, as the server made it in the test's folder. */
+    private java.security.cert.Certificate serverCertificate() throws Exception {
         KeyStore keys = KeyStore.getInstance("PKCS12");
         char[] password = Files.readString(folder.resolve("tls.p12.password")).strip().toCharArray();
         try (InputStream in = Files.newInputStream(folder.resolve("tls.p12"))) {
             keys.load(in, password);
         }
+        return keys.getCertificate(keys.aliases().nextElement());
+    }
+
+    /** A client context for {@code protocol} (and older ones) that trusts the server's self-signed certificate. */
+    private SSLContext trusting(String protocol) throws Exception {
         KeyStore trusted = KeyStore.getInstance("PKCS12");
         trusted.load(null, null);
-        trusted.setCertificateEntry("server", keys.getCertificate(keys.aliases().nextElement()));
+        trusted.setCertificateEntry("server", serverCertificate());
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trust.init(trusted);
         SSLContext context = SSLContext.getInstance(protocol);
