@@ -7,6 +7,7 @@ import dev.loomftp.client.RemoteEntry;
 import dev.loomftp.client.TransferListener;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -209,8 +210,8 @@ final class ClientActions {
         }
 
         @Override
-        public void data(byte[] chunk, int offset, int length) {
-            digest.update(chunk, offset, length);
+        public void data(ByteBuffer chunk) {
+            digest.update(chunk);
         }
 
         String hex() {

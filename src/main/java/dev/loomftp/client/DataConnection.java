@@ -7,13 +7,16 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 
 /**
  * One data connection as it is made. A passive one is connected before the transfer command is
  * sent; an active one listens then, and accepts the server's connection once the command is
  * under way. Only the server's own address may connect to an active listener, so nobody else can
- * slip data in or take it out.
+ * slip data in or take it out. Its sockets come from channels, so that a plain transfer can move
+ * bytes without Java arrays ({@link ChannelCopy}).
  */
 final class DataConnection implements AutoCloseable {
     private final Socket connected;
@@ -31,7 +34,7 @@ final class DataConnection implements AutoCloseable {
 
     /** Connects to the port the server opened (EPSV or PASV). */
     static DataConnection passive(InetSocketAddress target, Duration timeout) throws IOException {
-        Socket data = new Socket();
+        Socket data = SocketChannel.open().socket();
         try {
             data.connect(target, (int) timeout.toMillis());
             data.setSoTimeout((int) timeout.toMillis());
@@ -45,7 +48,8 @@ final class DataConnection implements AutoCloseable {
 
     /** Listens on {@code local} (the control connection's own address), on a port the system picks. */
     static DataConnection active(InetAddress local, InetAddress server, Duration timeout) throws IOException {
-        ServerSocket listener = new ServerSocket(0, 1, local);
+        ServerSocket listener = ServerSocketChannel.open().socket();
+        listener.bind(new InetSocketAddress(local, 0), 1);
         listener.setSoTimeout((int) timeout.toMillis());
         return new DataConnection(null, listener, server, timeout);
     }

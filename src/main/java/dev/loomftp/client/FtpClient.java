@@ -14,6 +14,10 @@ import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -51,6 +55,7 @@ import javax.net.ssl.SSLSocketFactory;
 public final class FtpClient implements AutoCloseable {
     private static final Pattern EPSV = Pattern.compile("\\(\\|\\|\\|(\\d+)\\|\\)");
     private static final int BUFFER = 1 << 16;
+    private static final int DIRECT_BUFFER = 1 << 18;
     private static final Pattern PASV = Pattern.compile("(\\d+),(\\d+),(\\d+),(\\d+),(\\d+),(\\d+)");
 
     private final Socket control;
@@ -69,6 +74,7 @@ public final class FtpClient implements AutoCloseable {
     private long bytesPerSecond;
     /** The buffer of every copy: a client is used by one thread at a time, so it is never shared. */
     private final byte[] buffer = new byte[BUFFER];
+    private ByteBuffer direct;
     private Set<String> features;
 
     private FtpClient(Socket control, String host, int port, Duration timeout) throws IOException {
@@ -251,7 +257,7 @@ public final class FtpClient implements AutoCloseable {
     public long download(String remote, Path local, TransferListener listener) throws IOException {
         Path partial = partial(local);
         long bytes;
-        try (OutputStream file = Files.newOutputStream(partial, StandardOpenOption.CREATE,
+        try (FileChannel file = FileChannel.open(partial, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             bytes = receive("RETR " + remote, file, listener);
         } catch (IOException e) {
@@ -294,7 +300,7 @@ public final class FtpClient implements AutoCloseable {
         long bytes = 0;
         if (have < size) {
             expect(command("REST " + have), 350, "the server cannot resume");
-            try (OutputStream file = Files.newOutputStream(into, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+            try (FileChannel file = FileChannel.open(into, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
                     LinkOption.NOFOLLOW_LINKS)) {
                 bytes = receive("RETR " + remote, file, shifted(listener, have));
             }
@@ -331,9 +337,8 @@ public final class FtpClient implements AutoCloseable {
         if (offset > 0) {
             expect(command("REST " + offset), 350, "the server cannot resume");
         }
-        try (InputStream file = Files.newInputStream(local)) {
-            file.skipNBytes(offset);
-            return send("STOR " + remote, file, shifted(listener, offset));
+        try (FileChannel file = FileChannel.open(local)) {
+            return send("STOR " + remote, file, offset, shifted(listener, offset));
         }
     }
 
@@ -348,8 +353,8 @@ public final class FtpClient implements AutoCloseable {
      * @return the bytes sent
      */
     public long upload(Path local, String remote, TransferListener listener) throws IOException {
-        try (InputStream file = Files.newInputStream(local)) {
-            return send("STOR " + remote, file, listener);
+        try (FileChannel file = FileChannel.open(local)) {
+            return send("STOR " + remote, file, 0, listener);
         }
     }
 
@@ -490,13 +495,22 @@ public final class FtpClient implements AutoCloseable {
 
     private List<String> listing(String command) throws IOException {
         ByteArrayOutputStream text = new ByteArrayOutputStream();
-        receive(command, text, TransferListener.NONE);
+        receive(command, Channels.newChannel(text), TransferListener.NONE);
         return text.toString(StandardCharsets.UTF_8).lines().toList();
     }
 
-    /** Runs {@code command} and copies what the data connection brings (decompressed in MODE Z) into {@code sink}. */
-    private long receive(String command, OutputStream sink, TransferListener listener) throws IOException {
+    /**
+     * Runs {@code command} and copies what the data connection brings (decompressed in MODE Z)
+     * into {@code sink}: straight from the socket on a plain connection, through a stream under
+     * TLS or MODE Z.
+     */
+    private long receive(String command, WritableByteChannel sink, TransferListener listener) throws IOException {
         return exchange(command, data -> {
+            if (!compressed && data.getChannel() != null) {
+                try (ChannelCopy copy = new ChannelCopy(data.getChannel(), timeout)) {
+                    return copy.receive(sink, direct(), progress(listener));
+                }
+            }
             if (!compressed) {
                 return copy(data.getInputStream(), sink, listener);
             }
@@ -509,24 +523,36 @@ public final class FtpClient implements AutoCloseable {
         });
     }
 
-    /** Runs {@code command} and sends {@code source} on the data connection (compressed in MODE Z). */
-    private long send(String command, InputStream source, TransferListener listener) throws IOException {
+    /**
+     * Runs {@code command} and sends {@code source} from {@code position} on the data connection:
+     * through the direct buffer on a plain connection, through a stream under TLS, compressed in
+     * MODE Z.
+     */
+    private long send(String command, FileChannel source, long position, TransferListener listener)
+            throws IOException {
         return exchange(command, data -> {
-            OutputStream raw = data.getOutputStream();
             long sent;
-            if (compressed) {
-                Deflater deflater = new Deflater();
-                try {
-                    DeflaterOutputStream zlib = new DeflaterOutputStream(raw, deflater, BUFFER);
-                    sent = copy(source, zlib, listener);
-                    zlib.finish();
-                } finally {
-                    deflater.end();
+            if (!compressed && data.getChannel() != null) {
+                try (ChannelCopy copy = new ChannelCopy(data.getChannel(), timeout)) {
+                    sent = copy.send(source, position, source.size() - position, direct(), progress(listener));
                 }
             } else {
-                sent = copy(source, raw, listener);
+                InputStream in = Channels.newInputStream(source.position(position));
+                OutputStream raw = data.getOutputStream();
+                if (compressed) {
+                    Deflater deflater = new Deflater();
+                    try {
+                        DeflaterOutputStream zlib = new DeflaterOutputStream(raw, deflater, BUFFER);
+                        sent = copy(in, Channels.newChannel(zlib), listener);
+                        zlib.finish();
+                    } finally {
+                        deflater.end();
+                    }
+                } else {
+                    sent = copy(in, Channels.newChannel(raw), listener);
+                }
+                raw.flush();
             }
-            raw.flush();
             data.shutdownOutput();
             return sent;
         });
@@ -569,27 +595,48 @@ public final class FtpClient implements AutoCloseable {
             }
 
             @Override
-            public void data(byte[] chunk, int start, int length) {
-                listener.data(chunk, start, length);
+            public void data(ByteBuffer chunk) {
+                listener.data(chunk);
             }
+
         };
     }
 
-    /** Copies until the end of {@code in}, no faster than the rate limit. */
-    private long copy(InputStream in, OutputStream out, TransferListener listener) throws IOException {
-        long started = System.nanoTime();
+    /** Copies until the end of {@code in}, through the array buffer. */
+    private long copy(InputStream in, WritableByteChannel out, TransferListener listener) throws IOException {
+        ChannelCopy.Progress progress = progress(listener);
         long total = 0;
         for (int read; (read = in.read(buffer)) >= 0; ) {
-            out.write(buffer, 0, read);
-            listener.data(buffer, 0, read);
+            ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, read);
+            ByteBuffer seen = chunk.asReadOnlyBuffer();
+            while (chunk.hasRemaining()) {
+                out.write(chunk);
+            }
             total += read;
+            progress.moved(seen, total);
+        }
+        return total;
+    }
+
+    /** Tells {@code listener} of each chunk, and keeps the transfer to the rate limit. */
+    private ChannelCopy.Progress progress(TransferListener listener) {
+        long started = System.nanoTime();
+        return (chunk, total) -> {
+            listener.data(chunk);
             listener.transferred(total);
             if (bytesPerSecond > 0) {
                 long due = started + (long) (total * 1e9 / bytesPerSecond);
                 LockSupport.parkNanos(due - System.nanoTime());
             }
+        };
+    }
+
+    /** The direct buffer of plain transfers, made at the first. */
+    private ByteBuffer direct() {
+        if (direct == null) {
+            direct = ByteBuffer.allocateDirect(DIRECT_BUFFER);
         }
-        return total;
+        return direct;
     }
 
     private DataConnection openData() throws IOException {

@@ -1,5 +1,7 @@
 package dev.loomftp.client;
 
+import java.nio.ByteBuffer;
+
 /**
  * Hears how a transfer advances: a progress bar, a rate meter, a checksum of the bytes as they
  * pass. It is called from the thread that runs the transfer, for every chunk, so it must be quick.
@@ -14,9 +16,9 @@ public interface TransferListener {
 
     /**
      * Sees each chunk before {@link #transferred} counts it: the file's own bytes (what is read
-     * from or written to the file, so after decompression in MODE Z). Does nothing unless
-     * overridden.
+     * from or written to the file, so after decompression in MODE Z), from the buffer's position
+     * to its limit, read-only. Does nothing unless overridden.
      */
-    default void data(byte[] chunk, int offset, int length) {
+    default void data(ByteBuffer chunk) {
     }
 }

@@ -1,8 +1,10 @@
 package dev.loomftp.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.loomftp.client.FtpClient;
 import dev.loomftp.server.ClientRunner.Run;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -11,9 +13,11 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -24,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The client against a server that lies: listings with names that climb out of the target folder
  * or name an absolute path. A mirror or an mget copies the honest files and refuses the others,
- * and nothing is written outside the folder it was given (checked with a canary folder beside it).
+ * and nothing is written outside the folder it was given (checked with a canary folder beside it);
+ * and a data connection that stops moving ends at the time limit.
  */
 class ClientHostileServerTest {
     /** The listing the hostile server sends for every folder. */
@@ -63,6 +68,21 @@ class ClientHostileServerTest {
         assertEquals(0, mget.exitCode(), mget.describe());
         assertEquals(Map.of("target/ok.txt", "hello", "mget/ok.txt", "hello"), contents(local.resolve("inside")));
         assertTrue(Files.notExists(local.resolve("escaped.txt")) && Files.notExists(local.resolve("inside/escaped.txt")));
+    }
+
+    @Test
+    void aDataConnectionThatStallsTimesOut() throws IOException {
+        start();
+        Path target = local.resolve("stall.bin");
+        try (FtpClient client = FtpClient.connect("127.0.0.1", listener.getLocalPort(), Duration.ofSeconds(1))) {
+            client.login("eve", "eve".toCharArray());
+            long started = System.nanoTime();
+            SocketTimeoutException late = assertThrows(SocketTimeoutException.class,
+                    () -> client.download("stall.bin", target));
+            assertTrue(late.getMessage().contains("moved nothing for 1 s"), late.getMessage());
+            assertTrue(System.nanoTime() - started < Duration.ofSeconds(10).toNanos(), "the limit held");
+        }
+        assertEquals("hel", Files.readString(FtpClient.partial(target)), "the part that came is kept");
     }
 
     /** Every file under {@code root} by its relative path, with its text. */
@@ -116,6 +136,13 @@ class ClientHostileServerTest {
                     case "MDTM" -> reply(out, "213 20200101000000");
                     case "MLSD", "RETR" -> {
                         reply(out, "150 here it comes");
+                        if (line.endsWith("stall.bin")) {
+                            try (Socket channel = data.accept()) {
+                                channel.getOutputStream().write("hel".getBytes(StandardCharsets.UTF_8));
+                                in.readLine();
+                            }
+                            return;
+                        }
                         try (Socket channel = data.accept()) {
                             String body = verb.equals("MLSD") ? String.join("\r\n", LIES) + "\r\n" : "hello";
                             channel.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
