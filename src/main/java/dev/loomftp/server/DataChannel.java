@@ -42,6 +42,8 @@ final class DataChannel implements AutoCloseable {
     private volatile long bytes;
     private ByteBuffer spare;
     private Deflater deflater;
+    /** Whether the client's end of the data has been read: an upload came whole. */
+    private boolean endReceived;
     private Inflater inflater;
     private ByteBuffer wire;
     private int maxExpansion;
@@ -140,6 +142,8 @@ final class DataChannel implements AutoCloseable {
         int read = inflater == null ? readRaw(buffer) : inflate(buffer);
         if (read > 0) {
             bytes += read;
+        } else if (read < 0) {
+            endReceived = true;
         }
         return read;
     }
@@ -159,10 +163,18 @@ final class DataChannel implements AutoCloseable {
             // Half-close: close_notify alone. A full close would send user_canceled first while
             // the client still has its side open, which GnuTLS (lftp) takes as a fatal alert.
             SSLSocket secured = tls;
-            step(() -> {
-                secured.shutdownOutput();
-                return 0;
-            });
+            try {
+                step(() -> {
+                    secured.shutdownOutput();
+                    return 0;
+                });
+            } catch (IOException gone) {
+                // After an upload the client may be gone already (a client that closes with a
+                // session ticket unread sends a reset): all its data came, so nothing is lost.
+                if (!endReceived) {
+                    throw gone;
+                }
+            }
         }
     }
 
