@@ -2,7 +2,6 @@ package dev.loomftp.server;
 
 import dev.loomftp.tls.TlsContext;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -14,7 +13,6 @@ import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 import javax.net.ssl.SSLSession;
-import javax.net.ssl.SSLSocket;
 
 /**
  * An open data connection. Every blocking step runs under the stall deadline (see
@@ -33,8 +31,6 @@ final class DataChannel implements AutoCloseable {
     private static final ByteBuffer NO_INPUT = ByteBuffer.allocate(0);
     /** Decompressed bytes allowed before the expansion limit applies. */
     private static final long EXPANSION_FLOOR = 64L * 1024 * 1024;
-    /** The most bytes given to TLS in one write, or asked of it in one read. */
-    private static final int TLS_CHUNK = 64 * 1024;
 
     private final SocketChannel socket;
     private final Duration stall;
@@ -47,9 +43,19 @@ final class DataChannel implements AutoCloseable {
     private Inflater inflater;
     private ByteBuffer wire;
     private int maxExpansion;
-    private SSLSocket tls;
-    private InputStream tlsIn;
-    private OutputStream tlsOut;
+    private TlsData tls;
+    /** The socket's reads and writes, each under the stall deadline. */
+    private final TlsData.Wire stalling = new TlsData.Wire() {
+        @Override
+        public int read(ByteBuffer buffer) throws IOException, InterruptedException {
+            return step(() -> socket.read(buffer));
+        }
+
+        @Override
+        public int write(ByteBuffer buffer) throws IOException, InterruptedException {
+            return step(() -> socket.write(buffer));
+        }
+    };
 
     DataChannel(SocketChannel socket, Duration stall) {
         this.socket = socket;
@@ -160,17 +166,13 @@ final class DataChannel implements AutoCloseable {
             }
         }
         if (tls != null) {
-            // Half-close: close_notify alone. A full close would send user_canceled first while
-            // the client still has its side open, which GnuTLS (lftp) takes as a fatal alert.
-            SSLSocket secured = tls;
+            // close_notify, then the end of the stream, while the client's side may stay open.
             try {
-                step(() -> {
-                    secured.shutdownOutput();
-                    return 0;
-                });
+                tls.close(stalling);
+                socket.shutdownOutput();
             } catch (IOException gone) {
-                // After an upload the client may be gone already (a client that closes with a
-                // session ticket unread sends a reset): all its data came, so nothing is lost.
+                // After an upload the client may be gone already: all its data came, so nothing
+                // is lost.
                 if (!endReceived) {
                     throw gone;
                 }
@@ -221,33 +223,17 @@ final class DataChannel implements AutoCloseable {
     }
 
     private void writeRaw(ByteBuffer buffer) throws IOException, InterruptedException {
-        if (tls == null) {
-            while (buffer.hasRemaining()) {
-                step(() -> socket.write(buffer));
-            }
+        if (tls != null) {
+            tls.write(stalling, buffer);
             return;
         }
         while (buffer.hasRemaining()) {
-            int length = Math.min(buffer.remaining(), TLS_CHUNK);
-            byte[] chunk = new byte[length];
-            buffer.get(chunk);
-            step(() -> {
-                tlsOut.write(chunk);
-                return length;
-            });
+            stalling.write(buffer);
         }
     }
 
     private int readRaw(ByteBuffer buffer) throws IOException, InterruptedException {
-        if (tls == null) {
-            return step(() -> socket.read(buffer));
-        }
-        byte[] chunk = new byte[Math.min(buffer.remaining(), TLS_CHUNK)];
-        int read = step(() -> tlsIn.read(chunk));
-        if (read > 0) {
-            buffer.put(chunk, 0, read);
-        }
-        return read;
+        return tls == null ? stalling.read(buffer) : tls.read(stalling, buffer);
     }
 
     /**
@@ -259,14 +245,26 @@ final class DataChannel implements AutoCloseable {
      */
     void startTls(TlsContext context, Duration setup, Optional<SSLSession> controlSession)
             throws IOException, TimeoutException, InterruptedException {
-        SSLSocket secured = Deadline.within(setup, () -> context.serverSocket(socket.socket(), false));
-        if (controlSession.isPresent() && !resumes(secured.getSession(), controlSession.get())) {
+        TlsData secured = new TlsData(context.serverEngine());
+        Deadline.within(setup, () -> {
+            secured.handshake(TlsData.Wire.of(socket));
+            return null;
+        });
+        if (controlSession.isPresent() && !resumes(secured.session(), controlSession.get())) {
             closeSocket();
             throw new SessionNotResumedException();
         }
         tls = secured;
-        tlsIn = secured.getInputStream();
-        tlsOut = secured.getOutputStream();
+    }
+
+    /** Whether the client has sent something already, such as the start of a TLS handshake. */
+    boolean hasInput() throws IOException {
+        return socket.socket().getInputStream().available() > 0;
+    }
+
+    /** Sends what TLS holds back now (see {@link TlsData}), for a client that reads before it sends. */
+    void sendHeld() throws IOException, InterruptedException {
+        tls.sendHeld(stalling);
     }
 
     /** Whether {@code data} was resumed from {@code control}: JSSE keeps a resumed session's creation time. */

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.tinylog.Logger;
@@ -23,6 +24,14 @@ sealed interface DataConnector extends AutoCloseable {
      * @throws TimeoutException when it could not be opened in time
      */
     DataChannel open(Duration setup, Duration stall) throws IOException, TimeoutException, InterruptedException;
+
+    /**
+     * The connection, if the client has made it already (a passive one), without waiting; empty
+     * otherwise, and then {@link #open} waits for it.
+     */
+    default Optional<DataChannel> connected(Duration stall) throws IOException {
+        return Optional.empty();
+    }
 
     @Override
     void close();
@@ -62,18 +71,41 @@ sealed interface DataConnector extends AutoCloseable {
             }
         }
 
+        @Override
+        public Optional<DataChannel> connected(Duration stall) throws IOException {
+            listener.configureBlocking(false);
+            try {
+                for (SocketChannel socket = listener.accept(); socket != null; socket = listener.accept()) {
+                    if (isFromPeer(socket)) {
+                        return Optional.of(new DataChannel(socket, stall));
+                    }
+                }
+                return Optional.empty();
+            } finally {
+                listener.configureBlocking(true);
+            }
+        }
+
         private SocketChannel acceptFromPeer(AtomicReference<SocketChannel> accepted) throws IOException {
             while (true) {
                 SocketChannel socket = listener.accept();
                 accepted.set(socket);
-                InetAddress from = ((InetSocketAddress) socket.getRemoteAddress()).getAddress();
-                if (from.equals(peer)) {
+                if (isFromPeer(socket)) {
                     return socket;
                 }
-                Logger.warn("dropped a data connection from {}: the control connection is from {}",
-                        DataAddress.text(from), DataAddress.text(peer));
-                socket.close();
             }
+        }
+
+        /** Whether the connection comes from the client; one that does not is logged and closed. */
+        private boolean isFromPeer(SocketChannel socket) throws IOException {
+            InetAddress from = ((InetSocketAddress) socket.getRemoteAddress()).getAddress();
+            if (from.equals(peer)) {
+                return true;
+            }
+            Logger.warn("dropped a data connection from {}: the control connection is from {}",
+                    DataAddress.text(from), DataAddress.text(peer));
+            socket.close();
+            return false;
         }
 
         @Override

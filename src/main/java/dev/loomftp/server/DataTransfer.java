@@ -11,6 +11,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryIteratorException;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import org.tinylog.Logger;
 
@@ -59,31 +60,24 @@ final class DataTransfer {
         }
         DataConnector connector = session.takeDataConnector().orElseThrow();
         Config.Timeouts timeouts = session.context().config().timeouts();
-        session.reply(150, opening);
         long started = System.nanoTime();
         DataChannel data;
         try (connector) {
-            data = connector.open(timeouts.dataSetup(), timeouts.dataStall());
+            data = open(session, connector, opening);
         } catch (TimeoutException e) {
             log(session, verb, path, 0, started, "no data connection in time");
             session.reply(425, "No data connection within " + Session.seconds(timeouts.dataSetup()) + ".");
+            return;
+        } catch (TlsFailure e) {
+            log(session, verb, path, 0, started, "no TLS on the data connection: " + FileErrors.reason(e.error()));
+            session.reply(e.error() instanceof DataChannel.SessionNotResumedException
+                    ? Reply.of(522, "The data connection must resume the TLS session of the control connection.")
+                    : Reply.of(425, "TLS could not be started on the data connection."));
             return;
         } catch (IOException e) {
             log(session, verb, path, 0, started, "no data connection: " + FileErrors.reason(e));
             session.reply(425, "Cannot open the data connection.");
             return;
-        }
-        if (session.protectData()) {
-            try {
-                protect(session, data, timeouts);
-            } catch (IOException | TimeoutException e) {
-                data.close();
-                log(session, verb, path, 0, started, "no TLS on the data connection: " + e.getMessage());
-                session.reply(e instanceof DataChannel.SessionNotResumedException
-                        ? Reply.of(522, "The data connection must resume the TLS session of the control connection.")
-                        : Reply.of(425, "TLS could not be started on the data connection."));
-                return;
-            }
         }
         if (session.modeZ()) {
             data.compress(session.compressionLevel(), session.context().config().limits().maxExpansion());
@@ -101,11 +95,58 @@ final class DataTransfer {
         session.reply(finished.result().reply());
     }
 
-    private static void protect(Session session, DataChannel data, Config.Timeouts timeouts)
+    /**
+     * Opens the data connection, with TLS when it is protected, and sends the preliminary reply
+     * at the right moment. Usually that is 150, before the connection is opened. But a client that
+     * has connected and started TLS before it sent the command (curl does) gets 125 once the
+     * handshake is over and the server's session tickets have gone out: such a client sends its
+     * data as soon as it reads the reply and, after an upload, reads the data connection only once,
+     * without waiting, before it closes. The tickets are there by then, so its next data connection
+     * can resume the session. Other clients get them held until the server's own data or
+     * close_notify (see {@link TlsData}).
+     *
+     * @throws TlsFailure when TLS could not be started; the connection is closed
+     */
+    private static DataChannel open(Session session, DataConnector connector, String opening)
             throws IOException, TimeoutException, InterruptedException {
+        Config.Timeouts timeouts = session.context().config().timeouts();
+        Optional<DataChannel> connected = connector.connected(timeouts.dataStall());
+        if (connected.isPresent() && session.protectData() && connected.get().hasInput()) {
+            protect(session, connected.get(), timeouts);
+            connected.get().sendHeld();
+            session.reply(125, "Data connection already open; transfer starting.");
+            return connected.get();
+        }
+        session.reply(150, opening);
+        DataChannel data = connected.isPresent() ? connected.get()
+                : connector.open(timeouts.dataSetup(), timeouts.dataStall());
+        if (session.protectData()) {
+            protect(session, data, timeouts);
+        }
+        return data;
+    }
+
+    private static void protect(Session session, DataChannel data, Config.Timeouts timeouts)
+            throws TlsFailure, InterruptedException {
         boolean reuse = session.context().config().tls().requireSessionReuse();
-        data.startTls(session.context().tls().orElseThrow(), timeouts.dataSetup(),
-                reuse ? session.controlTlsSession() : java.util.Optional.empty());
+        try {
+            data.startTls(session.context().tls().orElseThrow(), timeouts.dataSetup(),
+                    reuse ? session.controlTlsSession() : Optional.empty());
+        } catch (IOException | TimeoutException e) {
+            data.close();
+            throw new TlsFailure(e instanceof IOException io ? io : new IOException("the TLS handshake took too long"));
+        }
+    }
+
+    /** TLS could not be started on a data connection. */
+    private static final class TlsFailure extends IOException {
+        TlsFailure(IOException cause) {
+            super(cause);
+        }
+
+        IOException error() {
+            return (IOException) getCause();
+        }
     }
 
     private static Result attempt(Body body, DataChannel data, Reply success, Config.Timeouts timeouts)

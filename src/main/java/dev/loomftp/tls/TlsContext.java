@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.tinylog.Logger;
@@ -111,13 +112,27 @@ public final class TlsContext {
         SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain, null, plain.getPort(),
                 !keepPlain);
         socket.setUseClientMode(false);
-        SSLParameters parameters = socket.getSSLParameters();
+        socket.setSSLParameters(parameters(socket.getSSLParameters()));
+        socket.startHandshake();
+        return socket;
+    }
+
+    /**
+     * An engine for TLS as the server, with the same settings and session cache as
+     * {@link #serverSocket}, for a caller that moves the records itself.
+     */
+    public SSLEngine serverEngine() {
+        SSLEngine engine = context.createSSLEngine();
+        engine.setUseClientMode(false);
+        engine.setSSLParameters(parameters(engine.getSSLParameters()));
+        return engine;
+    }
+
+    private SSLParameters parameters(SSLParameters parameters) {
         parameters.setProtocols(PROTOCOLS);
         parameters.setCipherSuites(cipherSuites);
         parameters.setUseCipherSuitesOrder(true);
-        socket.setSSLParameters(parameters);
-        socket.startHandshake();
-        return socket;
+        return parameters;
     }
 
     private static boolean isStrong(String suite) {
