@@ -138,8 +138,12 @@ final class ServeCommand implements Command {
         return addresses;
     }
 
+    /** The error's message for the operator; a few the JDK leaves without one get words of their own. */
     private static String describe(IOException e) {
         String message = e.getMessage();
-        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        if (message != null && !message.isBlank()) {
+            return message;
+        }
+        return e instanceof java.net.BindException ? "the address is in use" : "input/output error";
     }
 }

@@ -4,12 +4,16 @@ import dev.loomftp.protocol.Reply;
 import dev.loomftp.storage.VirtualPath;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLException;
 import org.tinylog.Logger;
 
 /**
@@ -60,10 +64,35 @@ final class FileErrors {
         return reason(error).contains("Disk quota exceeded");
     }
 
-    /** The error without the file names that a FileSystemException's message carries. */
+    /**
+     * The error in words, for the log: the operating system's reason or the message, without the
+     * file names that a FileSystemException's message carries and without any Java class name.
+     */
     static String reason(IOException error) {
-        String reason = error instanceof FileSystemException fileError ? fileError.getReason() : error.getMessage();
-        return error.getClass().getSimpleName() + (reason == null ? "" : ": " + reason);
+        String message = error instanceof FileSystemException fileError ? fileError.getReason() : error.getMessage();
+        if (message == null || message.isBlank()) {
+            return kind(error);
+        }
+        String words = JAVA_NAME.matcher(message).replaceAll("").strip();
+        return words.isEmpty() ? kind(error) : words;
+    }
+
+    /** A qualified class name with the colon after it, as a wrapped exception's message starts. */
+    private static final Pattern JAVA_NAME = Pattern.compile("\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z]\\w*(?::\\s*)?");
+
+    private static String kind(IOException error) {
+        return switch (error) {
+            case NoSuchFileException e -> "no such file or folder";
+            case AccessDeniedException e -> "permission denied";
+            case FileAlreadyExistsException e -> "it exists already";
+            case DirectoryNotEmptyException e -> "the folder is not empty";
+            case NotDirectoryException e -> "not a folder";
+            case EOFException e -> "the data ended early";
+            case SocketTimeoutException e -> "timed out";
+            case InterruptedIOException e -> "interrupted";
+            case SSLException e -> "TLS failed";
+            default -> "input/output error";
+        };
     }
 
     private static boolean reasonIs(FileSystemException error, String reason) {

@@ -263,7 +263,7 @@ public final class FtpServer implements AutoCloseable {
                 session.run();
             }
         } catch (IOException e) {
-            Logger.debug("a connection ended before its session began: {}", e.getClass().getSimpleName());
+            Logger.debug("a connection ended before its session began: {}", FileErrors.reason(e));
         } finally {
             if (address != null) {
                 perAddress.computeIfPresent(address, (key, count) -> count > 1 ? count - 1 : null);

@@ -92,7 +92,7 @@ final class LoginCommands {
             view = session.context().viewFor(user.name());
         } catch (IOException e) {
             Logger.error("session {}: the folders of user {} cannot be opened: {}", session.id(), user.name(),
-                    e.getClass().getSimpleName());
+                    FileErrors.reason(e));
             session.loginFailed();
             session.reply(530, "Your folders cannot be opened; ask the administrator.");
             return;

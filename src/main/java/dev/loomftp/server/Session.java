@@ -98,7 +98,7 @@ final class Session {
         } catch (InterruptedException e) {
             reason = "server stopping";
         } catch (IOException e) {
-            reason = "control connection failed: " + e.getClass().getSimpleName();
+            reason = "control connection failed: " + FileErrors.reason(e);
         } catch (RuntimeException e) {
             reason = "internal error";
             context.internalErrors().increment();
@@ -121,8 +121,10 @@ final class Session {
         if (implicitTls) {
             try {
                 startTls();
-            } catch (IOException | TimeoutException e) {
-                return "no TLS handshake: " + e.getClass().getSimpleName();
+            } catch (IOException e) {
+                return "no TLS handshake: " + FileErrors.reason(e);
+            } catch (TimeoutException e) {
+                return "no TLS handshake in time";
             }
             control.authHandled();
         }
