@@ -93,7 +93,7 @@ final class TransferCommands {
                 TransferType type = session.type();
                 DataTransfer.run(session, "STOU", path, "FILE: " + path.name(),
                         Reply.of(226, "Transfer complete; stored as " + path.name() + "."),
-                        data -> DataTransfer.receive(data, file, type));
+                        data -> receive(session, data, file, type, path, true));
             }
             return;
         }
@@ -190,9 +190,31 @@ final class TransferCommands {
                 + (offset > 0 ? " from byte " + offset : "") + ".";
         DataTransfer.run(session, verb, path, opening, COMPLETE, data -> {
             try (SeekableByteChannel file = DataTransfer.storage(() -> session.files().openWrite(path, mode, offset))) {
-                DataTransfer.receive(data, file, type);
+                receive(session, data, file, type, path, mode == WriteMode.REPLACE);
             }
         });
+    }
+
+    /**
+     * Receives an upload into {@code file}. One refused because it grows too much when
+     * decompressed (MODE Z) leaves nothing of itself, since nothing usable came: the file goes back
+     * to the size it had (REST + STOR, APPE), or is deleted when the upload was to be all of it.
+     */
+    private static void receive(Session session, DataChannel data, SeekableByteChannel file, TransferType type,
+            VirtualPath path, boolean wholeFile) throws IOException, InterruptedException {
+        long start = DataTransfer.storage(file::size);
+        try {
+            DataTransfer.receive(data, file, type);
+        } catch (DataChannel.ExpansionLimitException refused) {
+            DataTransfer.storage(() -> file.truncate(start));
+            if (wholeFile) {
+                DataTransfer.storage(() -> {
+                    session.files().deleteFile(path);
+                    return null;
+                });
+            }
+            throw refused;
+        }
     }
 
     private static String uniqueName(String base, int attempt, boolean generated) {

@@ -2,6 +2,7 @@ package dev.loomftp.server;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -24,6 +25,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * What happens around a running transfer: ABOR, STAT and NOOP answered while it runs, other
@@ -189,8 +192,21 @@ class TransferControlTest {
         }
     }
 
-    @Test
-    void aCompressedUploadThatGrowsTooMuchIsRefused() throws IOException {
+    /**
+     * A MODE Z upload that grows too much is refused with 552 and leaves nothing of itself: a file
+     * it was to be all of is gone, and one it was to add to keeps what it had.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "STOR bomb.bin           | bomb.bin |                  | ",
+        "STOR kept.bin           | kept.bin | old content      | ",
+        "APPE kept.bin           | kept.bin | old content      | old content",
+        "REST 3;STOR kept.bin    | kept.bin | old content      | old"})
+    void aCompressedUploadThatGrowsTooMuchIsRefusedAndUndone(String commands, String name, String before,
+            String after) throws IOException {
+        if (before != null) {
+            Files.writeString(home.resolve(name), before);
+        }
         ByteArrayOutputStream bomb = new ByteArrayOutputStream();
         try (OutputStream deflate = new DeflaterOutputStream(bomb)) {
             byte[] zeros = new byte[1 << 20];
@@ -202,7 +218,11 @@ class TransferControlTest {
             assertEquals(200, client.command("TYPE I").code());
             assertEquals(200, client.command("MODE Z").code());
             try (Socket data = DataSocket.open(client)) {
-                assertEquals(150, client.command("STOR bomb.bin").code());
+                List<String> steps = List.of(commands.split(";"));
+                for (String step : steps.subList(0, steps.size() - 1)) {
+                    assertEquals(350, client.command(step).code());
+                }
+                assertEquals(150, client.command(steps.getLast()).code());
                 try {
                     data.getOutputStream().write(bomb.toByteArray());
                     data.shutdownOutput();
@@ -213,7 +233,11 @@ class TransferControlTest {
             }
             assertEquals(200, client.command("NOOP").code());
         }
-        assertTrue(Files.size(home.resolve("bomb.bin")) < 100L * 1024 * 1024, "stopped well before 200 MiB");
+        if (after == null) {
+            assertFalse(Files.exists(home.resolve(name)), "nothing usable came, so nothing is kept");
+        } else {
+            assertEquals(after, Files.readString(home.resolve(name)), "the file keeps what it had");
+        }
     }
 
     @Test
