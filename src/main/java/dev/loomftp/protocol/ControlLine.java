@@ -9,6 +9,12 @@ public sealed interface ControlLine {
     /** A line longer than the limit. Its bytes were read and dropped, never buffered. */
     record TooLong(int limit) implements ControlLine {}
 
+    /**
+     * A line in which a Telnet subnegotiation (IAC SB) did not end with IAC SE before the line end
+     * or within {@code limit} bytes. What is left of the line was skipped.
+     */
+    record UnterminatedSubnegotiation(int limit) implements ControlLine {}
+
     /** A line whose bytes are not valid UTF-8. */
     record Malformed() implements ControlLine {}
 

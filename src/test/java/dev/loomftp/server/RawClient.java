@@ -96,6 +96,17 @@ final class RawClient implements AutoCloseable {
         return new Reply(Integer.parseInt(first.substring(0, 3)), lines);
     }
 
+    /** Reads one reply, failing when it takes longer than {@code limit}: for replies that must come at once. */
+    Reply replyWithin(java.time.Duration limit) throws IOException {
+        int usual = socket.getSoTimeout();
+        socket.setSoTimeout(Math.toIntExact(limit.toMillis()));
+        try {
+            return reply();
+        } finally {
+            socket.setSoTimeout(usual);
+        }
+    }
+
     /** Whether the server has closed the connection: the next read finds the end of the stream. */
     boolean closedByServer() throws IOException {
         try {
