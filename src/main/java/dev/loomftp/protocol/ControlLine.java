@@ -18,6 +18,12 @@ public sealed interface ControlLine {
     /** A line whose bytes are not valid UTF-8. */
     record Malformed() implements ControlLine {}
 
+    /**
+     * A line that came during a transfer after the lines held for after it had used up their
+     * {@code budget} of bytes: its text was not kept, but it still gets a reply in its place.
+     */
+    record NotHeld(int budget) implements ControlLine {}
+
     /** The peer closed the connection, or it failed. */
     record End() implements ControlLine {}
 }

@@ -160,6 +160,8 @@ final class Session {
                         + " did not end with IAC SE within " + broken.limit() + " bytes or before the line end:"
                         + " the line was ignored.");
                 case ControlLine.Malformed malformed -> reply(500, "The command is not valid UTF-8.");
+                case ControlLine.NotHeld notHeld -> reply(500, "Not run: the commands sent during the transfer"
+                        + " passed the " + notHeld.budget() + " bytes held for after it; send it again.");
                 case ControlLine.End end -> {
                     return "closed by client";
                 }
