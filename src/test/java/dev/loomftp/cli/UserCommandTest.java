@@ -86,7 +86,40 @@ class UserCommandTest {
 
         Result again = user(PASSWORD + "\n", "add", "Alice", "--password-stdin");
 
-        assertEquals(failure("user 'alice' already exists, and would share a home folder with 'Alice'"), again);
+        assertEquals(failure("user 'alice' already exists, and 'Alice' is the same name (user names ignore case)"),
+                again);
+        assertLogsIn("alice", PASSWORD);
+    }
+
+    @Test
+    void passwdAndRemoveFindTheUserInAnyCaseAndNameItAsStored() {
+        user(PASSWORD + "\n", "add", "Bob", "--password-stdin");
+
+        Result passwd = user("new-password\n", "passwd", "BOB", "--password-stdin");
+        assertEquals(new Result(ExitCode.OK, "changed the password of 'Bob'\n", ""), passwd);
+        assertLogsIn("Bob", "new-password");
+        assertEquals(Optional.of(new User("Bob")), store().authenticate("bob", "new-password".toCharArray()));
+
+        Result remove = user("", "remove", "bob");
+        assertEquals(new Result(ExitCode.OK, "removed user 'Bob'\n", ""), remove);
+        assertEquals(new Result(ExitCode.OK, "", ""), user("", "list"));
+    }
+
+    @Test
+    void aUsersFileThatNamesOneUserTwiceIsRefusedByEveryAction() throws IOException {
+        addUsers("bob");
+        String line = Files.readAllLines(usersFile, UTF_8).getLast();
+        Files.writeString(usersFile, "BOB" + line.substring(3) + "\n", java.nio.file.StandardOpenOption.APPEND);
+        Path plain = Files.writeString(dir.resolve("plain.txt"), "alice:wonderland\n");
+        Result expected = failure("cannot read " + usersFile + ": line 4: user 'BOB' is already on line 3 as 'bob'"
+                + " (user names ignore case); delete one of the two lines");
+
+        assertEquals(expected, user("", "list"));
+        assertEquals(expected, user(PASSWORD + "\n", "add", "alice", "--password-stdin"));
+        assertEquals(expected, user(PASSWORD + "\n", "passwd", "bob", "--password-stdin"));
+        assertEquals(expected, user("", "remove", "BOB"));
+        assertEquals(expected, user("", "import", plain.toString()));
+        assertEquals(4, Files.readAllLines(usersFile, UTF_8).size(), "the file is left as it was");
     }
 
     @ParameterizedTest
