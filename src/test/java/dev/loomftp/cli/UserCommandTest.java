@@ -92,20 +92,6 @@ class UserCommandTest {
     }
 
     @Test
-    void passwdAndRemoveFindTheUserInAnyCaseAndNameItAsStored() {
-        user(PASSWORD + "\n", "add", "Bob", "--password-stdin");
-
-        Result passwd = user("new-password\n", "passwd", "BOB", "--password-stdin");
-        assertEquals(new Result(ExitCode.OK, "changed the password of 'Bob'\n", ""), passwd);
-        assertLogsIn("Bob", "new-password");
-        assertEquals(Optional.of(new User("Bob")), store().authenticate("bob", "new-password".toCharArray()));
-
-        Result remove = user("", "remove", "bob");
-        assertEquals(new Result(ExitCode.OK, "removed user 'Bob'\n", ""), remove);
-        assertEquals(new Result(ExitCode.OK, "", ""), user("", "list"));
-    }
-
-    @Test
     void aUsersFileThatNamesOneUserTwiceIsRefusedByEveryAction() throws IOException {
         addUsers("bob");
         String line = Files.readAllLines(usersFile, UTF_8).getLast();
@@ -143,15 +129,16 @@ class UserCommandTest {
                 result);
     }
 
-    @Test
-    void passwdChangesThePassword() {
-        user(PASSWORD + "\n", "add", "alice", "--password-stdin");
+    @ParameterizedTest
+    @CsvSource({"alice, alice", "Bob, BOB", "Bob, bob"})
+    void passwdChangesThePasswordOfTheUserNamedInAnyCase(String added, String typed) {
+        user(PASSWORD + "\n", "add", added, "--password-stdin");
 
-        Result result = user("new-password\n", "passwd", "alice", "--password-stdin");
+        Result result = user("new-password\n", "passwd", typed, "--password-stdin");
 
-        assertEquals(new Result(ExitCode.OK, "changed the password of 'alice'\n", ""), result);
-        assertLogsIn("alice", "new-password");
-        assertEquals(Optional.empty(), store().authenticate("alice", PASSWORD.toCharArray()));
+        assertEquals(new Result(ExitCode.OK, "changed the password of '" + added + "'\n", ""), result);
+        assertLogsIn(added, "new-password");
+        assertEquals(Optional.empty(), store().authenticate(added, PASSWORD.toCharArray()));
     }
 
     @Test
@@ -159,13 +146,14 @@ class UserCommandTest {
         assertEquals(failure("user 'bob' not found"), user(PASSWORD + "\n", "passwd", "bob", "--password-stdin"));
     }
 
-    @Test
-    void removeDeletesTheUser() {
-        addUsers("alice", "bob");
+    @ParameterizedTest
+    @CsvSource({"alice, alice", "Alice, ALICE", "Alice, alice"})
+    void removeDeletesTheUserNamedInAnyCase(String added, String typed) {
+        addUsers(added, "bob");
 
-        Result result = user("", "remove", "alice");
+        Result result = user("", "remove", typed);
 
-        assertEquals(new Result(ExitCode.OK, "removed user 'alice'\n", ""), result);
+        assertEquals(new Result(ExitCode.OK, "removed user '" + added + "'\n", ""), result);
         assertEquals(new Result(ExitCode.OK, "bob\n", ""), user("", "list"));
     }
 

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
@@ -25,8 +24,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 class BadInputTest {
     private static final byte IAC = (byte) 0xFF;
     private static final byte SB = (byte) 0xFA;
-    /** Far below the idle timeout, which is what a swallowed line would wait for. */
-    private static final Duration PROMPTLY = Duration.ofSeconds(5);
 
     @TempDir
     Path folder;
@@ -133,7 +130,7 @@ class BadInputTest {
         try (RawClient client = RawClient.greeted(server.address())) {
             // IAC SB TERMINAL-TYPE IS "xterm", and no IAC SE: the client then waits for a reply.
             client.write(new byte[] {IAC, SB, 24, 0, 'x', 't', 'e', 'r', 'm', '\r', '\n'});
-            RawClient.Reply reply = client.replyWithin(PROMPTLY);
+            RawClient.Reply reply = client.replyWithin(RawClient.PROMPTLY);
             assertEquals(500, reply.code());
             assertTrue(reply.text().contains("IAC SE"), reply.text());
             assertEquals(200, client.command("NOOP").code());
@@ -145,9 +142,9 @@ class BadInputTest {
         try (RawClient client = RawClient.greeted(server.address())) {
             client.write(new byte[] {'N', 'O', IAC, SB});
             client.write("A".repeat(100 * 1024).getBytes(StandardCharsets.US_ASCII));
-            assertEquals(500, client.replyWithin(PROMPTLY).code(), "answered without waiting for a line end");
+            assertEquals(500, client.replyWithin(RawClient.PROMPTLY).code(), "answered without waiting for a line end");
             client.send("OP\r\nNOOP\r\n");
-            assertEquals(200, client.replyWithin(PROMPTLY).code(), "the rest of the broken line is skipped");
+            assertEquals(200, client.replyWithin(RawClient.PROMPTLY).code(), "the rest of the broken line is skipped");
         }
     }
 

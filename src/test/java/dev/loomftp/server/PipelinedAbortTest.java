@@ -9,7 +9,6 @@ import java.io.RandomAccessFile;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -27,8 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PipelinedAbortTest {
     private static final String PASSWORD = "alice-password";
-    /** Far below the stall timeout, which is what an ABOR that is not found waits for. */
-    private static final Duration PROMPTLY = Duration.ofSeconds(5);
 
     @TempDir
     Path folder;
@@ -107,10 +104,10 @@ class PipelinedAbortTest {
                 Thread reader = Thread.ofVirtual().name("test-reply-reader").start(() -> readAll(client, replies));
                 try {
                     client.send(String.join("\r\n", pipelined) + "\r\nABOR\r\n");
-                    await().atMost(PROMPTLY).until(() -> replies.contains(226));
-                    await().atMost(PROMPTLY).until(() -> replies.size() == pipelined.size() + 2);
+                    await().atMost(RawClient.PROMPTLY).until(() -> replies.contains(226));
+                    await().atMost(RawClient.PROMPTLY).until(() -> replies.size() == pipelined.size() + 2);
                     client.send("NOOP\r\n");
-                    await().atMost(PROMPTLY).until(() -> replies.size() == pipelined.size() + 3);
+                    await().atMost(RawClient.PROMPTLY).until(() -> replies.size() == pipelined.size() + 3);
                 } finally {
                     client.close();
                     reader.join();

@@ -15,6 +15,12 @@ import java.util.List;
  * UTF-8, pipelined commands, and silences that trip the timeouts.
  */
 final class RawClient implements AutoCloseable {
+    /**
+     * How long a reply that must come at once may take: far below the idle and stall timeouts
+     * that a reply which does not come at once would wait for.
+     */
+    static final java.time.Duration PROMPTLY = java.time.Duration.ofSeconds(5);
+
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;

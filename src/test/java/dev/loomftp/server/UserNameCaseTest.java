@@ -1,6 +1,5 @@
 package dev.loomftp.server;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -65,7 +64,7 @@ class UserNameCaseTest {
 
     @Test
     void wrongPasswordsInAnyCaseAreSlowedDownAndBannedAsForAnyName() throws IOException {
-        Config.Logins logins = new Config.Logins(Duration.ofMillis(100), Duration.ofMillis(200), 4, Duration.ofSeconds(2));
+        Config.Logins logins = new Config.Logins(Duration.ofMillis(100), Duration.ofMillis(200), 4, Duration.ofMinutes(1));
         server = TestServer.start(folder, TestServer.Options.defaults(folder).withLogins(logins))
                 .withUser("Bob", PASSWORD);
         try (RawClient guesser = RawClient.greeted(server.address());
@@ -85,15 +84,7 @@ class UserNameCaseTest {
             assertEquals(421, again.command("PASS guess").code(), "the fourth failure, in any case, bans the address");
         }
         try (RawClient banned = new RawClient(server.address())) {
-            assertEquals(421, banned.reply().code(), "a banned address is refused at once");
-        }
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
-            try (RawClient later = new RawClient(server.address())) {
-                return later.reply().code() == 220;
-            }
-        });
-        try (RawClient later = RawClient.greeted(server.address())) {
-            later.login("bOB", PASSWORD);
+            assertEquals(421, banned.reply().code(), "the address is banned, not the name");
         }
     }
 
