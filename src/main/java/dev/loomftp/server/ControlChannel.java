@@ -32,8 +32,8 @@ import java.util.function.Predicate;
  * more waits in TCP. During a transfer the session takes every line as it comes, so that ABOR,
  * STAT and NOOP are found however many lines came before them, and holds the others for after
  * the transfer in {@link HeldLines}, up to {@value #HELD_LINES} times the line limit in bytes.
- * Holding them all would let a client fill the memory; leaving them in TCP, as before, kept ABOR
- * behind them until the transfer ended. Past that budget a line is refused in its place.
+ * Holding them all would let a client fill the memory, and leaving the excess in TCP would keep an
+ * ABOR behind it until the transfer ended; so past that budget a line is refused in its place.
  */
 final class ControlChannel implements AutoCloseable {
     private static final int READ_AHEAD = 16;

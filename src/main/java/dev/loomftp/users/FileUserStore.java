@@ -77,7 +77,8 @@ public final class FileUserStore implements UserStore {
             hasher.burn(password);
             return Optional.empty();
         }
-        return hasher.verify(password, entry.get().hash()) ? Optional.of(new User(entry.get().name())) : Optional.empty();
+        boolean right = hasher.verify(password, entry.get().hash());
+        return right ? Optional.of(new User(entry.get().name())) : Optional.empty();
     }
 
     /** {@inheritDoc} As spelled in the file, sorted; empty when the file cannot be read, which is logged. */
