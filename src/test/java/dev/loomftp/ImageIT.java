@@ -70,6 +70,22 @@ class ImageIT {
     }
 
     @Test
+    void serveRefusesAUsersFileThatNamesOneUserTwice() throws IOException, InterruptedException {
+        assertEquals(0, run(List.of("user", "add", "bob", "--password-stdin", "--config", config.toString()),
+                "image-test-password\n").exitCode());
+        Path usersFile = folder.resolve("users.txt");
+        String bob = Files.readAllLines(usersFile).getLast();
+        Files.writeString(usersFile, "B" + bob.substring(1) + "\n", java.nio.file.StandardOpenOption.APPEND);
+        int line = Files.readAllLines(usersFile).size();
+
+        Run serve = run(List.of("serve", "--config", config.toString()), "");
+
+        assertEquals(1, serve.exitCode());
+        assertEquals("loomftp serve: cannot read " + usersFile + ": line " + line + ": user 'Bob' is already on line "
+                + (line - 1) + " as 'bob' (user names ignore case); delete one of the two lines\n", serve.err());
+    }
+
+    @Test
     void serveTransfersFilesForAUserAddedWithTheCli() throws IOException, InterruptedException {
         Run added = run(List.of("user", "add", "alice", "--password-stdin", "--config", config.toString()),
                 "image-test-password\n");

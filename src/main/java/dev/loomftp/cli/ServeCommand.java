@@ -7,6 +7,7 @@ import dev.loomftp.config.LoggingSetup;
 import dev.loomftp.server.FtpServer;
 import dev.loomftp.users.FileUserStore;
 import dev.loomftp.users.PasswordHasher;
+import dev.loomftp.users.UserStoreException;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -78,6 +79,13 @@ final class ServeCommand implements Command {
         LoggingSetup.apply(config.logging());
 
         FileUserStore users = new FileUserStore(config.users().file(), new PasswordHasher());
+        try {
+            // A users file that cannot be read lets no one in: say so now, not at each login.
+            users.list();
+        } catch (UserStoreException e) {
+            io.err().println("loomftp serve: " + e.getMessage());
+            return ExitCode.FAILURE;
+        }
         FtpServer server;
         try {
             server = FtpServer.start(config, users);

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -85,6 +86,7 @@ final class UserCommand implements Command {
                   --config FILE     the configuration file (default: the built-in configuration)
 
                 A name has 1 to 32 letters, digits, '.', '_' or '-', and starts with a letter or digit.
+                Names ignore case: 'Bob' and 'bob' are one user, who keeps the spelling given to add.
                 A password has at least 8 characters.
                 """;
     }
@@ -121,8 +123,9 @@ final class UserCommand implements Command {
 
     private int add(FileUserStore store, String name, Args args, Io io) throws UserStoreException, Failure {
         checkName(name);
-        if (store.list().contains(name)) {
-            throw new Failure("user '" + name + "' already exists");
+        Optional<String> existing = store.find(name);
+        if (existing.isPresent()) {
+            throw UserStoreException.alreadyExists(existing.get(), name);
         }
         char[] password = newPassword(name, args, io);
         try {
@@ -136,16 +139,14 @@ final class UserCommand implements Command {
 
     private int passwd(FileUserStore store, String name, Args args, Io io) throws UserStoreException, Failure {
         checkName(name);
-        if (!store.list().contains(name)) {
-            throw new Failure("user '" + name + "' not found");
-        }
-        char[] password = newPassword(name, args, io);
+        String stored = store.find(name).orElseThrow(() -> UserStoreException.notFound(name));
+        char[] password = newPassword(stored, args, io);
         try {
-            store.setPassword(name, password);
+            stored = store.setPassword(stored, password);
         } finally {
             Arrays.fill(password, '\0');
         }
-        io.out().println("changed the password of '" + name + "'");
+        io.out().println("changed the password of '" + stored + "'");
         return ExitCode.OK;
     }
 
@@ -159,8 +160,7 @@ final class UserCommand implements Command {
     }
 
     private static int remove(FileUserStore store, String name, Io io) throws UserStoreException {
-        store.remove(name);
-        io.out().println("removed user '" + name + "'");
+        io.out().println("removed user '" + store.remove(name) + "'");
         return ExitCode.OK;
     }
 

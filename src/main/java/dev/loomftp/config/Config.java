@@ -1,6 +1,7 @@
 package dev.loomftp.config;
 
 import dev.loomftp.storage.Permission;
+import dev.loomftp.users.UserNames;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -132,20 +133,33 @@ public record Config(
      * @param file      the users file: one user per line, with a salted password hash
      * @param anonymous whether USER anonymous (or ftp) logs in with any password, to a read-only view of
      *                  the shared folder alone
-     * @param overrides settings for single users, by name
+     * @param overrides settings for single users, by name; names ignore case, as {@link UserNames}
+     *                  says, so no two of them may name one user
      */
     public record Users(Path file, boolean anonymous, Map<String, UserOverride> overrides) {
         public Users {
             overrides = Map.copyOf(overrides);
+            Map<String, String> byKey = new java.util.HashMap<>();
+            for (String name : overrides.keySet()) {
+                String other = byKey.putIfAbsent(UserNames.key(name), name);
+                if (other != null) {
+                    throw new IllegalArgumentException("overrides '" + other + "' and '" + name + "' name one user");
+                }
+            }
         }
 
         public Users(Path file, boolean anonymous) {
             this(file, anonymous, Map.of());
         }
 
-        /** The override for {@code name}, or none. */
+        /** The override for the user {@code name} names, in any case, or none. */
         public UserOverride overrideFor(String name) {
-            return overrides.getOrDefault(name, UserOverride.NONE);
+            String key = UserNames.key(name);
+            return overrides.entrySet().stream()
+                    .filter(override -> UserNames.key(override.getKey()).equals(key))
+                    .map(Map.Entry::getValue)
+                    .findFirst()
+                    .orElse(UserOverride.NONE);
         }
     }
 

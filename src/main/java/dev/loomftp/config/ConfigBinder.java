@@ -15,6 +15,7 @@ import dev.loomftp.config.Config.Tls;
 import dev.loomftp.config.Config.UserOverride;
 import dev.loomftp.config.Config.Users;
 import dev.loomftp.storage.Permission;
+import dev.loomftp.users.UserNames;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.file.InvalidPathException;
@@ -232,7 +233,12 @@ final class ConfigBinder {
     private Users users(ConfigNode node, Storage storage) throws ConfigException {
         node.object("file", "anonymous", "overrides");
         Map<String, UserOverride> overrides = new HashMap<>();
+        Map<String, ConfigNode> byKey = new HashMap<>();
         for (Map.Entry<String, ConfigNode> user : node.get("overrides").fields().entrySet()) {
+            ConfigNode first = byKey.putIfAbsent(UserNames.key(user.getKey()), user.getValue());
+            if (first != null) {
+                throw user.getValue().keyError("names the same user as " + first.name() + " (user names ignore case)");
+            }
             overrides.put(user.getKey(), userOverride(user.getValue(), storage));
         }
         return new Users(path(node.get("file")), node.get("anonymous").bool(), overrides);

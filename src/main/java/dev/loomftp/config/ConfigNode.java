@@ -45,6 +45,11 @@ final class ConfigNode {
         return document.valueError(pointer, name + " " + problem);
     }
 
+    /** An error about this value's key: "{@code <name> <problem>}", where the key is written. */
+    ConfigException keyError(String problem) {
+        return document.keyError(pointer, name + " " + problem);
+    }
+
     /**
      * Checks that this value is an object whose keys are all among {@code knownKeys}. Call it before
      * {@link #has} and {@link #get}, which take a missing or mistyped object for an empty one.

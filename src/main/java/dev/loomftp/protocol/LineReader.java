@@ -13,9 +13,22 @@ import java.nio.charset.StandardCharsets;
  * Reads the lines of an FTP control connection: UTF-8 text ending in CRLF (a bare LF is taken
  * too), with Telnet commands removed (RFC 854 as used by RFC 959). A line longer than the limit is
  * reported as {@link ControlLine.TooLong} as soon as the limit is passed, and the rest of it is
- * skipped up to its line end, so no buffer ever grows past the limit.
+ * skipped up to its line end, so no buffer ever grows past the limit. A Telnet subnegotiation is
+ * bounded the same way, by {@link #MAX_SUBNEGOTIATION} and by the line end.
  */
 public final class LineReader {
+    /**
+     * The most bytes a Telnet subnegotiation may hold between IAC SB and IAC SE (the option byte
+     * and the parameters, an escaped IAC IAC counting two). RFC 855 allows a subnegotiation only
+     * for an option both sides agreed to with WILL and DO, and an FTP server agrees to none (it
+     * never sends WILL or DO), so no client has a reason to send one. A client that drives the
+     * control connection as a Telnet session may still send the short ones Telnet clients use: a
+     * window size (NAWS, RFC 1073) of 4 bytes, or 8 escaped, or a terminal type name (RFC 1091)
+     * such as "XTERM-256COLOR". 64 bytes takes those and stops a subnegotiation that never ends
+     * from swallowing the commands behind it; so does the line end, since a subnegotiation that
+     * runs into one was never going to end.
+     */
+    public static final int MAX_SUBNEGOTIATION = 64;
     private static final int IAC = 255;
     private static final int SB = 250;
     private static final int SE = 240;
@@ -44,7 +57,7 @@ public final class LineReader {
         this.line = new byte[maxLength + 1]; // room for the CR of the line end
     }
 
-    /** Blocks until a line, an over-long line or the end of input is read. */
+    /** Blocks until a line, a refused line (over-long, or broken by Telnet) or the end of input is read. */
     public ControlLine read() throws IOException {
         length = 0;
         while (true) {
@@ -52,52 +65,99 @@ public final class LineReader {
             if (b < 0) {
                 return new ControlLine.End();
             }
-            if (b == IAC) {
-                int data = telnetCommand();
-                if (data < 0) {
-                    continue;
-                }
-                b = data;
+            ControlLine line = b == IAC ? telnetCommand() : accept(b);
+            if (line != null) {
+                return line;
             }
-            if (b == '\n') {
-                if (skippingRest) {
-                    skippingRest = false;
-                    length = 0;
-                    continue;
-                }
-                return decode();
-            }
-            if (skippingRest) {
-                continue;
-            }
-            if (length > maxLength || length == maxLength && b != '\r') {
-                skippingRest = true;
-                return new ControlLine.TooLong(maxLength);
-            }
-            line[length++] = (byte) b;
         }
+    }
+
+    /** Takes one data byte of the line; returns the line when it ends or is refused here, else null. */
+    private ControlLine accept(int b) {
+        if (b == '\n') {
+            if (skippingRest) {
+                skippingRest = false;
+                length = 0;
+                return null;
+            }
+            return decode();
+        }
+        if (skippingRest) {
+            return null;
+        }
+        if (length > maxLength || length == maxLength && b != '\r') {
+            skippingRest = true;
+            return new ControlLine.TooLong(maxLength);
+        }
+        line[length++] = (byte) b;
+        return null;
     }
 
     /**
      * Handles what follows an IAC byte: IAC IAC is a data byte 255; option negotiation (WILL,
      * WONT, DO, DONT) takes one more byte; a subnegotiation runs to IAC SE; anything else (IP, DM,
-     * AO ...) is a single command. Returns the data byte, or -1 when there is none.
+     * AO ...) is a single command. Returns what {@link #accept} returns, or the refused line when
+     * a subnegotiation did not end.
      */
-    private int telnetCommand() throws IOException {
+    private ControlLine telnetCommand() throws IOException {
         int command = next();
         if (command == IAC) {
-            return IAC;
+            return accept(IAC);
         }
         if (command >= WILL && command <= DONT) {
             next();
-        } else if (command == SB) {
-            int previous = 0;
-            int b;
-            while ((b = next()) >= 0 && !(previous == IAC && b == SE)) {
-                previous = previous == IAC && b == IAC ? 0 : b; // IAC IAC is a data byte
+            return null;
+        }
+        if (command != SB) {
+            return null;
+        }
+        return switch (subnegotiation()) {
+            case ENDED -> null;
+            case CUT_BY_LINE_END -> unterminated(true);
+            case TOO_LONG -> unterminated(false);
+        };
+    }
+
+    /** Skips a subnegotiation, after its IAC SB, up to its IAC SE, a line end, or the bound. */
+    private Subnegotiation subnegotiation() throws IOException {
+        int size = 0;
+        while (true) {
+            int b = next();
+            if (b == IAC) {
+                b = next();
+                if (b == SE) {
+                    return Subnegotiation.ENDED;
+                }
+                size++; // IAC IAC, an escaped data byte: two bytes on the wire
+            }
+            if (b < 0) {
+                return Subnegotiation.ENDED; // the end of input, which read() sees next
+            }
+            if (b == '\n') {
+                return Subnegotiation.CUT_BY_LINE_END;
+            }
+            if (++size > MAX_SUBNEGOTIATION) {
+                return Subnegotiation.TOO_LONG;
             }
         }
-        return -1;
+    }
+
+    /**
+     * A subnegotiation that did not end breaks its line: the line is refused once, and what is
+     * left of it, up to the line end, is skipped (nothing when the line end cut it off).
+     */
+    private ControlLine unterminated(boolean atLineEnd) {
+        boolean refusedAlready = skippingRest;
+        skippingRest = !atLineEnd;
+        length = 0;
+        return refusedAlready ? null : new ControlLine.UnterminatedSubnegotiation(MAX_SUBNEGOTIATION);
+    }
+
+    /** How a subnegotiation ended. */
+    private enum Subnegotiation {
+        ENDED,
+        CUT_BY_LINE_END,
+        TOO_LONG
     }
 
     private ControlLine decode() {

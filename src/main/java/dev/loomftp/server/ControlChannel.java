@@ -11,8 +11,6 @@ import java.net.InetSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -30,11 +28,17 @@ import java.util.function.Predicate;
  * keeps the idle timeout from closing the socket before the 421 reply is sent, and lets the
  * session answer ABOR and STAT in the middle of a transfer.
  *
- * <p>At most {@value #READ_AHEAD} lines are read ahead of the session (counting those held back
- * during a transfer); a client that pipelines more waits in TCP.
+ * <p>At most {@value #READ_AHEAD} lines wait in the queue for the session; a client that pipelines
+ * more waits in TCP. During a transfer the session takes every line as it comes, so that ABOR,
+ * STAT and NOOP are found however many lines came before them, and holds the others for after
+ * the transfer in {@link HeldLines}, up to {@value #HELD_LINES} times the line limit in bytes.
+ * Holding them all would let a client fill the memory, and leaving the excess in TCP would keep an
+ * ABOR behind it until the transfer ended; so past that budget a line is refused in its place.
  */
 final class ControlChannel implements AutoCloseable {
     private static final int READ_AHEAD = 16;
+    /** How many lines of the longest length may be held for after a transfer. */
+    private static final int HELD_LINES = 16;
     /** Put in the queue by {@link #wake()}; never seen by callers. */
     private static final Object WAKE = new Object();
 
@@ -48,7 +52,7 @@ final class ControlChannel implements AutoCloseable {
     private final BlockingQueue<Optional<LineReader>> afterAuth = new LinkedBlockingQueue<>();
     private final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
     private final Semaphore room = new Semaphore(READ_AHEAD);
-    private final Deque<ControlLine> heldBack = new ArrayDeque<>();
+    private final HeldLines heldBack;
     private volatile boolean closed;
     private boolean holdFirstRead;
 
@@ -61,6 +65,7 @@ final class ControlChannel implements AutoCloseable {
         socket.socket().setOOBInline(true);
         this.socket = socket;
         this.maxLineLength = maxLineLength;
+        this.heldBack = new HeldLines(HELD_LINES * maxLineLength);
         this.reader = new LineReader(Channels.newInputStream(socket), maxLineLength);
         this.out = new BufferedOutputStream(Channels.newOutputStream(socket), 4096);
     }
@@ -202,13 +207,15 @@ final class ControlChannel implements AutoCloseable {
      * @throws TimeoutException when none came within {@code idle}
      */
     ControlLine next(Duration idle) throws TimeoutException, InterruptedException {
-        ControlLine line = heldBack.poll();
-        if (line == null) {
-            try {
-                line = Deadline.within(idle, this::takeLine);
-            } catch (IOException e) {
-                throw new IllegalStateException("taking from a queue cannot fail with I/O", e);
-            }
+        ControlLine held = heldBack.poll();
+        if (held != null) {
+            return held; // its place in the queue was freed when it was held
+        }
+        ControlLine line;
+        try {
+            line = Deadline.within(idle, this::takeLine);
+        } catch (IOException e) {
+            throw new IllegalStateException("taking from a queue cannot fail with I/O", e);
         }
         room.release();
         return line;
@@ -216,7 +223,8 @@ final class ControlChannel implements AutoCloseable {
 
     /**
      * During a transfer: waits for a line that {@code urgent} accepts, holding back the others
-     * for {@link #next} in their order, or for {@link #wake()}.
+     * for {@link #next} in their order, or for {@link #wake()}. Every line taken frees its place
+     * in the queue, so the pump reads on.
      *
      * @return the urgent line, or empty when woken
      */
@@ -227,11 +235,14 @@ final class ControlChannel implements AutoCloseable {
                 return Optional.empty();
             }
             ControlLine line = (ControlLine) event;
+            room.release();
             if (urgent.test(line)) {
-                room.release();
                 return Optional.of(line);
             }
-            heldBack.add(line);
+            if (!heldBack.add(line) && changesProtection(line)) {
+                // The pump waits after an AUTH or CCC line; refused, it starts or ends no TLS.
+                authHandled();
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package dev.loomftp.server;
 import dev.loomftp.protocol.DataAddress;
 import dev.loomftp.storage.VirtualFileSystem;
 import dev.loomftp.users.User;
+import dev.loomftp.users.UserNames;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Optional;
@@ -39,8 +40,7 @@ final class LoginCommands {
             session.reply(503, "Send USER first.");
             return;
         }
-        if (session.context().config().users().anonymous()
-                && ANONYMOUS.contains(name.get().toLowerCase(java.util.Locale.ROOT))) {
+        if (session.context().config().users().anonymous() && ANONYMOUS.contains(UserNames.key(name.get()))) {
             logInAnonymously(session);
             return;
         }

@@ -158,7 +158,12 @@ final class Session {
                     }
                     reply(500, "Line too long: the limit is " + tooLong.limit() + " bytes.");
                 }
+                case ControlLine.UnterminatedSubnegotiation broken -> reply(500, "A Telnet subnegotiation (IAC SB)"
+                        + " did not end with IAC SE within " + broken.limit() + " bytes or before the line end:"
+                        + " the line was ignored.");
                 case ControlLine.Malformed malformed -> reply(500, "The command is not valid UTF-8.");
+                case ControlLine.NotHeld notHeld -> reply(500, "Not run: the commands sent during the transfer"
+                        + " passed the " + notHeld.budget() + " bytes held for after it; send it again.");
                 case ControlLine.End end -> {
                     return "closed by client";
                 }

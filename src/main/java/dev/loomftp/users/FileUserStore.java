@@ -16,7 +16,6 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -31,6 +30,10 @@ import org.tinylog.Logger;
  * <p>The file is rewritten whole on every change: into a temporary file in the same folder, with
  * permissions {@code rw-------} where the file system has them, then moved over the old one in one
  * step, so that a reader sees the old file or the new one, never half of one.
+ *
+ * <p>Names ignore case, as {@link UserNames} explains: every method finds a user by any spelling of
+ * the name, and the file keeps the spelling the user was added with. A file that names one user
+ * twice cannot be read; the message gives both lines.
  *
  * <p>{@link #authenticate} is safe to call from many threads at once, and sees the changes that
  * {@code loomftp user} makes while the server runs: each call looks at the file's size, time and
@@ -63,23 +66,25 @@ public final class FileUserStore implements UserStore {
     /**
      * {@inheritDoc}
      *
-     * <p>A name that is not in the file costs a {@link PasswordHasher#burn}. When the file cannot
-     * be read, every login fails and a warning is logged.
+     * <p>The name is matched in any case, and the user has the spelling of the file. A name that is
+     * not in the file costs a {@link PasswordHasher#burn}. When the file cannot be read, every
+     * login fails and a warning is logged.
      */
     @Override
     public Optional<User> authenticate(String name, char[] password) {
-        String encoded = current().hashes().get(name);
-        if (encoded == null) {
+        Optional<UsersFile.Entry> entry = current().users().find(name);
+        if (entry.isEmpty()) {
             hasher.burn(password);
             return Optional.empty();
         }
-        return hasher.verify(password, encoded) ? Optional.of(new User(name)) : Optional.empty();
+        boolean right = hasher.verify(password, entry.get().hash());
+        return right ? Optional.of(new User(entry.get().name())) : Optional.empty();
     }
 
-    /** {@inheritDoc} Sorted; empty when the file cannot be read, which is logged. */
+    /** {@inheritDoc} As spelled in the file, sorted; empty when the file cannot be read, which is logged. */
     @Override
     public List<String> names() {
-        return current().hashes().keySet().stream().sorted().toList();
+        return current().users().names();
     }
 
     /**
@@ -92,10 +97,19 @@ public final class FileUserStore implements UserStore {
     }
 
     /**
-     * Adds a user.
+     * The user that {@code name} names, in any case, as spelled in the file, read from the file now.
      *
-     * @throws UserStoreException when the name is invalid, when a user of that name (ignoring case)
-     *                            exists, or when the file cannot be read or written
+     * @throws UserStoreException when the file exists but cannot be read
+     */
+    public Optional<String> find(String name) throws UserStoreException {
+        return read().find(name).map(UsersFile.Entry::name);
+    }
+
+    /**
+     * Adds a user, spelled as {@code name} is.
+     *
+     * @throws UserStoreException when the name is invalid, when the user exists (in any case), or
+     *                            when the file cannot be read or written
      */
     public void add(String name, char[] password) throws UserStoreException {
         try {
@@ -104,48 +118,53 @@ public final class FileUserStore implements UserStore {
             throw new UserStoreException(e.getMessage(), e);
         }
         change(users -> {
-            Optional<String> existing = users.nameLike(name);
+            Optional<UsersFile.Entry> existing = users.find(name);
             if (existing.isPresent()) {
-                throw new UserStoreException(existing.get().equals(name)
-                        ? "user '" + name + "' already exists"
-                        : "user '" + existing.get() + "' already exists, and would share a home folder with '"
-                                + name + "'");
+                throw UserStoreException.alreadyExists(existing.get().name(), name);
             }
             return users.with(name, hasher.hash(password));
         });
     }
 
     /**
-     * Changes the password of a user.
+     * Changes the password of the user that {@code name} names, in any case.
      *
+     * @return the user's name as spelled in the file
      * @throws UserStoreException when there is no such user, or the file cannot be read or written
      */
-    public void setPassword(String name, char[] password) throws UserStoreException {
-        change(users -> users.withHash(existing(users, name), hasher.hash(password)));
+    public String setPassword(String name, char[] password) throws UserStoreException {
+        UsersFile before = change(users -> users.withHash(existing(users, name), hasher.hash(password)));
+        return existing(before, name);
     }
 
     /**
-     * Removes a user. Their home folder and files stay where they are.
+     * Removes the user that {@code name} names, in any case. Their home folder and files stay
+     * where they are.
      *
+     * @return the user's name as spelled in the file
      * @throws UserStoreException when there is no such user, or the file cannot be read or written
      */
-    public void remove(String name) throws UserStoreException {
-        change(users -> users.without(existing(users, name)));
+    public String remove(String name) throws UserStoreException {
+        UsersFile before = change(users -> users.without(existing(users, name)));
+        return existing(before, name);
     }
 
     private static String existing(UsersFile users, String name) throws UserStoreException {
-        if (!users.hashes().containsKey(name)) {
-            throw new UserStoreException("user '" + UserNames.shown(name) + "' not found");
-        }
-        return name;
+        return users.find(name).orElseThrow(() -> UserStoreException.notFound(name)).name();
     }
 
-    /** Reads the file, changes it and writes it back, one change at a time in this process. */
-    private void change(Change change) throws UserStoreException {
+    /**
+     * Reads the file, changes it and writes it back, one change at a time in this process.
+     *
+     * @return the users as they were read, before the change
+     */
+    private UsersFile change(Change change) throws UserStoreException {
         writing.lock();
         try {
-            write(change.apply(read()));
+            UsersFile before = read();
+            write(change.apply(before));
             snapshot = Snapshot.STALE;
+            return before;
         } finally {
             writing.unlock();
         }
@@ -226,12 +245,12 @@ public final class FileUserStore implements UserStore {
     /** Reads the file whose state was {@code stamp} just before. A failure is logged when it is new. */
     private Snapshot load(Stamp stamp, Snapshot previous) {
         try {
-            return new Snapshot(stamp, read().hashes(), null);
+            return new Snapshot(stamp, read(), null);
         } catch (UserStoreException e) {
             if (!e.getMessage().equals(previous.failure())) {
                 Logger.warn("no one can log in: {}", e.getMessage());
             }
-            return new Snapshot(stamp, Map.of(), e.getMessage());
+            return new Snapshot(stamp, UsersFile.empty(), e.getMessage());
         }
     }
 
@@ -246,8 +265,8 @@ public final class FileUserStore implements UserStore {
      *
      * @param failure why the file could not be read, or null when it was
      */
-    private record Snapshot(Stamp stamp, Map<String, String> hashes, String failure) {
-        static final Snapshot STALE = new Snapshot(Stamp.UNKNOWN, Map.of(), null);
+    private record Snapshot(Stamp stamp, UsersFile users, String failure) {
+        static final Snapshot STALE = new Snapshot(Stamp.UNKNOWN, UsersFile.empty(), null);
 
         /** Whether this still holds for a file in state {@code now}. A failed read is always retried. */
         boolean isFreshFor(Stamp now) {

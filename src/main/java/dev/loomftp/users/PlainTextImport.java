@@ -12,10 +12,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -77,7 +75,7 @@ public final class PlainTextImport {
     }
 
     private Result importText(char[] text) throws UserStoreException {
-        Set<String> existing = store.list().stream().map(PlainTextImport::folded).collect(Collectors.toSet());
+        Map<String, String> existing = store.list().stream().collect(Collectors.toMap(UserNames::key, name -> name));
         Map<String, Integer> seen = new HashMap<>();
         List<Skipped> skipped = new ArrayList<>();
         int imported = 0;
@@ -107,7 +105,7 @@ public final class PlainTextImport {
 
     /** Why a line cannot be imported, or empty when it can; records its name as seen when it can. */
     private static Optional<String> problem(Credentials line, int number, Map<String, Integer> seen,
-                                            Set<String> existing) {
+                                            Map<String, String> existing) {
         String name = line.name();
         Optional<String> invalid = UserNames.problem(name);
         if (invalid.isPresent()) {
@@ -117,12 +115,13 @@ public final class PlainTextImport {
         if (line.password().length == 0) {
             return Optional.of("empty password");
         }
-        Integer first = seen.putIfAbsent(folded(name), number);
+        Integer first = seen.putIfAbsent(UserNames.key(name), number);
         if (first != null) {
             return Optional.of("'" + name + "' is already on line " + first);
         }
-        if (existing.contains(folded(name))) {
-            return Optional.of("user '" + name + "' already exists");
+        String stored = existing.get(UserNames.key(name));
+        if (stored != null) {
+            return Optional.of(UserStoreException.alreadyExists(stored, name).getMessage());
         }
         return Optional.empty();
     }
@@ -189,10 +188,6 @@ public final class PlainTextImport {
                 Arrays.fill(chars.array(), '\0');
             }
         }
-    }
-
-    private static String folded(String name) {
-        return name.toLowerCase(Locale.ROOT);
     }
 
     /** A name and a password read from one line. */

@@ -7,6 +7,16 @@ import java.util.Optional;
  * characters that are safe in a path on every file system: 1 to {@value #MAX_LENGTH} ASCII
  * letters, digits, '.', '_' and '-', starting with a letter or digit. "Public" (in any case) is
  * not a user name, because every home folder sits beside the shared Public folder.
+ *
+ * <p>Names ignore case: {@code Bob}, {@code bob} and {@code BOB} are one user, who keeps the
+ * spelling the users file has. That spelling names the home folder, whatever case was typed at
+ * login. Unix matches login names exactly, but loomftp's users are not system accounts, and
+ * their names are folder names: on the file systems that ignore case (Windows, macOS by default)
+ * two names that differ in case would share one home, so exact names could not give them two.
+ * Users type names in any case, and FTP servers on Windows, such as IIS, take them so. The
+ * password stays exact, so nothing is weaker: the case of a name was never a secret. Only ASCII
+ * letters fold, since no other letter is allowed: a look-alike such as the Kelvin sign (U+212A),
+ * which {@link String#equalsIgnoreCase} takes for "k", matches no user.
  */
 public final class UserNames {
     /** The longest name allowed. */
@@ -27,6 +37,21 @@ public final class UserNames {
         if (problem.isPresent()) {
             throw new IllegalArgumentException("invalid user name '" + shown(name) + "': " + problem.get());
         }
+    }
+
+    /**
+     * What identifies the user {@code name} names: the name with its ASCII letters in lower case.
+     * Two names are the same user exactly when their keys are equal. Any text has a key; that of
+     * an invalid name is never the key of a valid one.
+     */
+    public static String key(String name) {
+        char[] folded = name.toCharArray();
+        for (int i = 0; i < folded.length; i++) {
+            if (folded[i] >= 'A' && folded[i] <= 'Z') {
+                folded[i] = (char) (folded[i] + ('a' - 'A'));
+            }
+        }
+        return new String(folded);
     }
 
     /** Whether {@code name} follows the rules. */

@@ -25,6 +25,28 @@ public final class UserStoreException extends Exception {
     }
 
     /**
+     * A user that is not there.
+     *
+     * @param typed the name as it was given, shown safely
+     */
+    public static UserStoreException notFound(String typed) {
+        return new UserStoreException("user '" + UserNames.shown(typed) + "' not found");
+    }
+
+    /**
+     * A user that is there already, which {@code typed} names, in this spelling or another.
+     *
+     * @param stored the spelling in the users file
+     * @param typed  the name as it was given
+     */
+    public static UserStoreException alreadyExists(String stored, String typed) {
+        return new UserStoreException(stored.equals(typed)
+                ? "user '" + stored + "' already exists"
+                : "user '" + stored + "' already exists, and '" + UserNames.shown(typed)
+                        + "' is the same name (user names ignore case)");
+    }
+
+    /**
      * Wraps an I/O failure in a message that names the file and the reason, such as
      * {@code cannot write /srv/users.txt: permission denied}.
      *

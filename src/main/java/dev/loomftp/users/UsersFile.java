@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -22,9 +21,14 @@ final class UsersFile {
             "# in passlib's $pbkdf2-sha256$ format. Change with: loomftp user add|passwd|remove|import.");
 
     private final List<Line> lines;
+    /** The users by {@link UserNames#key}; the file holds at most one user for each key. */
+    private final Map<String, Entry> users;
 
     private UsersFile(List<Line> lines) {
         this.lines = List.copyOf(lines);
+        Map<String, Entry> byKey = new HashMap<>();
+        entries().forEach(entry -> byKey.put(UserNames.key(entry.name()), entry));
+        this.users = Map.copyOf(byKey);
     }
 
     /** The content of a file that does not exist yet. */
@@ -35,35 +39,31 @@ final class UsersFile {
     /**
      * Parses the lines of {@code file}. A line that is not a valid user is kept as it is, left out of
      * the users, and logged as a warning that gives its number and the reason, never its content.
-     * So is the second of two lines whose names differ only in case, as they would share a home.
+     *
+     * @throws UserStoreException when two lines name the same user, in the same case or not: which
+     *                            one is meant, with its password, is for the operator to say
      */
-    static UsersFile parse(Path file, List<String> text) {
+    static UsersFile parse(Path file, List<String> text) throws UserStoreException {
         List<Line> lines = new ArrayList<>(text.size());
         Map<String, Integer> seen = new HashMap<>();
         for (int i = 0; i < text.size(); i++) {
-            lines.add(parseLine(file, i + 1, text.get(i), seen));
+            Line line = parseLine(file, i + 1, text.get(i));
+            if (line instanceof Entry entry) {
+                checkFirst(file, entry, i + 1, seen, lines);
+            }
+            lines.add(line);
         }
         return new UsersFile(lines);
     }
 
-    /** Each user's encoded hash, by exact name. */
-    Map<String, String> hashes() {
-        Map<String, String> hashes = new HashMap<>();
-        entries().forEach(entry -> hashes.put(entry.name(), entry.hash()));
-        return Map.copyOf(hashes);
+    /** The user that {@code name} names, in any case. */
+    Optional<Entry> find(String name) {
+        return Optional.ofNullable(users.get(UserNames.key(name)));
     }
 
-    /** The names of every user, sorted. */
+    /** The names of every user, as spelled in the file, sorted. */
     List<String> names() {
         return entries().map(Entry::name).sorted().toList();
-    }
-
-    /**
-     * The user whose name equals {@code name} ignoring case. Such names would share a home folder on
-     * a file system that ignores case, so at most one of them may exist.
-     */
-    Optional<String> nameLike(String name) {
-        return entries().map(Entry::name).filter(name::equalsIgnoreCase).findFirst();
     }
 
     /** A copy with a user added at the end, and the header first when the file was empty. */
@@ -76,12 +76,12 @@ final class UsersFile {
         return new UsersFile(copy);
     }
 
-    /** A copy with the hash of user {@code name} replaced. */
+    /** A copy with the hash of user {@code name}, spelled as in the file, replaced. */
     UsersFile withHash(String name, String hash) {
         return new UsersFile(lines.stream().map(line -> isEntryOf(line, name) ? new Entry(name, hash) : line).toList());
     }
 
-    /** A copy without user {@code name}. */
+    /** A copy without user {@code name}, spelled as in the file. */
     UsersFile without(String name) {
         return new UsersFile(lines.stream().filter(line -> !isEntryOf(line, name)).toList());
     }
@@ -101,11 +101,24 @@ final class UsersFile {
         return line instanceof Entry entry && entry.name().equals(name);
     }
 
-    private static Line parseLine(Path file, int number, String text, Map<String, Integer> seen) {
+    /** Records where {@code entry}'s user is first named, and fails when that is an earlier line. */
+    private static void checkFirst(Path file, Entry entry, int number, Map<String, Integer> seen, List<Line> before)
+            throws UserStoreException {
+        Integer first = seen.putIfAbsent(UserNames.key(entry.name()), number);
+        if (first == null) {
+            return;
+        }
+        String earlier = ((Entry) before.get(first - 1)).name();
+        String as = earlier.equals(entry.name()) ? "" : " as '" + earlier + "' (user names ignore case)";
+        throw new UserStoreException("cannot read " + file + ": line " + number + ": user '" + entry.name()
+                + "' is already on line " + first + as + "; delete one of the two lines");
+    }
+
+    private static Line parseLine(Path file, int number, String text) {
         if (text.isBlank() || text.strip().startsWith("#")) {
             return new Verbatim(text);
         }
-        Optional<String> problem = problem(text, number, seen);
+        Optional<String> problem = problem(text);
         if (problem.isPresent()) {
             Logger.warn("users file {} line {} skipped: {}", file, number, problem.get());
             return new Verbatim(text);
@@ -114,7 +127,7 @@ final class UsersFile {
         return new Entry(text.substring(0, colon), text.substring(colon + 1));
     }
 
-    private static Optional<String> problem(String text, int number, Map<String, Integer> seen) {
+    private static Optional<String> problem(String text) {
         int colon = text.indexOf(':');
         if (colon < 0) {
             return Optional.of("no ':' between the name and the hash");
@@ -126,8 +139,7 @@ final class UsersFile {
         if (!PasswordHasher.isWellFormed(text.substring(colon + 1))) {
             return Optional.of("the hash is not in the $pbkdf2-sha256$ format");
         }
-        Integer first = seen.putIfAbsent(name.toLowerCase(Locale.ROOT), number);
-        return first == null ? Optional.empty() : Optional.of("the same name (ignoring case) is on line " + first);
+        return Optional.empty();
     }
 
     /** One line of the file. */
@@ -135,8 +147,8 @@ final class UsersFile {
         String text();
     }
 
-    /** A user. */
-    private record Entry(String name, String hash) implements Line {
+    /** A user: the name as spelled in the file, and the encoded hash. */
+    record Entry(String name, String hash) implements Line {
         @Override
         public String text() {
             return name + ":" + hash;

@@ -86,7 +86,26 @@ class UserCommandTest {
 
         Result again = user(PASSWORD + "\n", "add", "Alice", "--password-stdin");
 
-        assertEquals(failure("user 'alice' already exists, and would share a home folder with 'Alice'"), again);
+        assertEquals(failure("user 'alice' already exists, and 'Alice' is the same name (user names ignore case)"),
+                again);
+        assertLogsIn("alice", PASSWORD);
+    }
+
+    @Test
+    void aUsersFileThatNamesOneUserTwiceIsRefusedByEveryAction() throws IOException {
+        addUsers("bob");
+        String line = Files.readAllLines(usersFile, UTF_8).getLast();
+        Files.writeString(usersFile, "BOB" + line.substring(3) + "\n", java.nio.file.StandardOpenOption.APPEND);
+        Path plain = Files.writeString(dir.resolve("plain.txt"), "alice:wonderland\n");
+        Result expected = failure("cannot read " + usersFile + ": line 4: user 'BOB' is already on line 3 as 'bob'"
+                + " (user names ignore case); delete one of the two lines");
+
+        assertEquals(expected, user("", "list"));
+        assertEquals(expected, user(PASSWORD + "\n", "add", "alice", "--password-stdin"));
+        assertEquals(expected, user(PASSWORD + "\n", "passwd", "bob", "--password-stdin"));
+        assertEquals(expected, user("", "remove", "BOB"));
+        assertEquals(expected, user("", "import", plain.toString()));
+        assertEquals(4, Files.readAllLines(usersFile, UTF_8).size(), "the file is left as it was");
     }
 
     @ParameterizedTest
@@ -110,15 +129,16 @@ class UserCommandTest {
                 result);
     }
 
-    @Test
-    void passwdChangesThePassword() {
-        user(PASSWORD + "\n", "add", "alice", "--password-stdin");
+    @ParameterizedTest
+    @CsvSource({"alice, alice", "Bob, BOB", "Bob, bob"})
+    void passwdChangesThePasswordOfTheUserNamedInAnyCase(String added, String typed) {
+        user(PASSWORD + "\n", "add", added, "--password-stdin");
 
-        Result result = user("new-password\n", "passwd", "alice", "--password-stdin");
+        Result result = user("new-password\n", "passwd", typed, "--password-stdin");
 
-        assertEquals(new Result(ExitCode.OK, "changed the password of 'alice'\n", ""), result);
-        assertLogsIn("alice", "new-password");
-        assertEquals(Optional.empty(), store().authenticate("alice", PASSWORD.toCharArray()));
+        assertEquals(new Result(ExitCode.OK, "changed the password of '" + added + "'\n", ""), result);
+        assertLogsIn(added, "new-password");
+        assertEquals(Optional.empty(), store().authenticate(added, PASSWORD.toCharArray()));
     }
 
     @Test
@@ -126,13 +146,14 @@ class UserCommandTest {
         assertEquals(failure("user 'bob' not found"), user(PASSWORD + "\n", "passwd", "bob", "--password-stdin"));
     }
 
-    @Test
-    void removeDeletesTheUser() {
-        addUsers("alice", "bob");
+    @ParameterizedTest
+    @CsvSource({"alice, alice", "Alice, ALICE", "Alice, alice"})
+    void removeDeletesTheUserNamedInAnyCase(String added, String typed) {
+        addUsers(added, "bob");
 
-        Result result = user("", "remove", "alice");
+        Result result = user("", "remove", typed);
 
-        assertEquals(new Result(ExitCode.OK, "removed user 'alice'\n", ""), result);
+        assertEquals(new Result(ExitCode.OK, "removed user '" + added + "'\n", ""), result);
         assertEquals(new Result(ExitCode.OK, "bob\n", ""), user("", "list"));
     }
 

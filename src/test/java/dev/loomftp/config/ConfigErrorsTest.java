@@ -179,6 +179,19 @@ class ConfigErrorsTest {
                         """, "tls.requireSessionReuse must be true or false, not \"yes\""));
     }
 
+    static Stream<Bad> badOverrides() {
+        return Stream.of(
+                new Bad("two overrides for one user in two cases", """
+                        { "users": { "overrides": {
+                          "bob": { "tls": "required" },
+                          @"Bob": { "tls": "optional" }
+                        } } }
+                        """, "users.overrides.Bob names the same user as users.overrides.bob (user names ignore case)"),
+                new Bad("a third spelling after another key", """
+                        { "users": { "overrides": { "bob": {}, "alice": {}, @"BOB": {} } } }
+                        """, "users.overrides.BOB names the same user as users.overrides.bob (user names ignore case)"));
+    }
+
     static Stream<Bad> malformedJson() {
         return Stream.of(
                 new Bad("trailing comma", """
@@ -206,7 +219,8 @@ class ConfigErrorsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource({"unknownKeysAndTypes", "valuesOutOfRange", "badValues", "badMounts", "badTls", "malformedJson"})
+    @MethodSource({"unknownKeysAndTypes", "valuesOutOfRange", "badValues", "badMounts", "badTls", "badOverrides",
+        "malformedJson"})
     void reportsTheProblemInOneLineWithFileLineColumnAndKey(Bad bad) throws IOException {
         int mark = bad.marked().indexOf(MARK);
         Path file = Files.writeString(dir.resolve("loomftp.json"), bad.marked().replace(String.valueOf(MARK), ""));

@@ -130,6 +130,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anOverrideAppliesToItsUserInAnyCase() throws Exception {
+        Config config = ConfigLoader.load(write("""
+                { "users": { "overrides": { "Bob": { "tls": "required" } } } }
+                """));
+
+        for (String name : List.of("Bob", "bob", "BOB")) {
+            assertTrue(config.users().overrideFor(name).requiresTls(), name);
+        }
+        assertEquals(Config.UserOverride.NONE, config.users().overrideFor("\u212Aob"));
+    }
+
+    @Test
     void anOverrideForAMountThatDoesNotExistIsAnError() throws Exception {
         Path file = write("""
                 { "users": { "overrides": { "bob": { "permissions": { "/Nowhere": ["read"] } } } } }

@@ -17,22 +17,29 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class LineReaderTest {
     private static final int IAC = 255;
     private static final int LIMIT = 64;
     private static final ControlLine END = new ControlLine.End();
+    private static final ControlLine UNTERMINATED =
+            new ControlLine.UnterminatedSubnegotiation(LineReader.MAX_SUBNEGOTIATION);
 
-    /** Builds input from strings (sent as UTF-8) and Integers (single raw bytes). */
+    /** Builds input from strings (sent as UTF-8), Integers (single raw bytes) and byte arrays. */
     private static byte[] bytes(Object... parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (Object part : parts) {
             if (part instanceof Integer b) {
                 out.write(b);
+            } else if (part instanceof byte[] raw) {
+                out.writeBytes(raw);
             } else {
                 out.writeBytes(((String) part).getBytes(StandardCharsets.UTF_8));
             }
@@ -177,6 +184,75 @@ class LineReaderTest {
         byte[] input = bytes("NO", IAC, 250, 24, IAC, IAC, 240, "not data", IAC, 240, "OP\r\n");
 
         assertEquals(texts("NOOP"), readAll(input));
+    }
+
+    /** Unterminated subnegotiations, each followed by a line end and then NOOP. */
+    static Stream<Arguments> subnegotiationsCutOffByTheLineEnd() {
+        return Stream.of(
+                Arguments.of("at the start of a line", bytes(IAC, 250, "\r\n")),
+                Arguments.of("in the middle of a verb", bytes("NO", IAC, 250, 24, "\r\n")),
+                Arguments.of("with parameters", bytes("NO", IAC, 250, 24, 0, "xterm\r\n")),
+                Arguments.of("with an escaped IAC", bytes(IAC, 250, 24, IAC, IAC, "\r\n")),
+                Arguments.of("with the line end right after an IAC", bytes(IAC, 250, 24, IAC, "\n")),
+                Arguments.of("with a bare LF", bytes("PWD", IAC, 250, "a\n")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("subnegotiationsCutOffByTheLineEnd")
+    void subnegotiationCutOffByTheLineEndBreaksThatLineOnly(String title, byte[] input) throws IOException {
+        byte[] withNext = bytes(input, "NOOP\r\n");
+
+        assertEquals(List.of(UNTERMINATED, new ControlLine.Text("NOOP"), END), readAll(withNext));
+        assertEquals(List.of(UNTERMINATED, new ControlLine.Text("NOOP"), END), readAll(new OneByteAtATime(withNext), LIMIT));
+    }
+
+    @Test
+    void subnegotiationOfExactlyTheBoundIsStripped() throws IOException {
+        String longest = "x".repeat(LineReader.MAX_SUBNEGOTIATION - 1);
+
+        assertEquals(texts("NOOP"), readAll(bytes("NO", IAC, 250, 24, longest, IAC, 240, "OP\r\n")));
+    }
+
+    @Test
+    void subnegotiationOneByteOverTheBoundBreaksTheLineAndTheRestOfItIsSkipped() throws IOException {
+        String tooLong = "x".repeat(LineReader.MAX_SUBNEGOTIATION);
+
+        assertEquals(List.of(UNTERMINATED, new ControlLine.Text("NOOP"), END),
+                readAll(bytes("NO", IAC, 250, 24, tooLong, IAC, 240, "OP DELE x\r\nNOOP\r\n")));
+    }
+
+    @Test
+    void escapedIacsCountTwiceTowardsTheSubnegotiationBound() throws IOException {
+        byte[] parameters = new byte[LineReader.MAX_SUBNEGOTIATION];
+        Arrays.fill(parameters, (byte) IAC);
+
+        assertEquals(List.of(UNTERMINATED, END), readAll(bytes(IAC, 250, 24, parameters, IAC, 240, "\n")));
+    }
+
+    @Test
+    void endlessSubnegotiationIsReportedAsSoonAsItsBoundIsPassed() throws IOException {
+        RepeatedBytes endless = new RepeatedBytes('a', Long.MAX_VALUE);
+        LineReader reader = new LineReader(new SequenceInputStream(new ByteArrayInputStream(bytes(IAC, 250)), endless), 4096);
+
+        assertEquals(UNTERMINATED, assertTimeoutPreemptively(Duration.ofSeconds(10), reader::read));
+        assertTrue(endless.delivered <= LineReader.MAX_SUBNEGOTIATION + 8192,
+                () -> "read " + endless.delivered + " bytes before reporting");
+    }
+
+    @Test
+    void tenMegabytesOfSubnegotiationAreOneBrokenLine() throws IOException {
+        InputStream input = new SequenceInputStream(
+                new SequenceInputStream(new ByteArrayInputStream(bytes("RETR a", IAC, 250)), new RepeatedBytes('b', 10L << 20)),
+                new ByteArrayInputStream(bytes("\r\nNOOP\r\n")));
+
+        assertEquals(List.of(UNTERMINATED, new ControlLine.Text("NOOP"), END), readAll(input, LIMIT));
+    }
+
+    @Test
+    void brokenSubnegotiationInsideAnOverLongLineIsNotReportedTwice() throws IOException {
+        byte[] input = bytes("x".repeat(LIMIT + 1), IAC, 250, "y".repeat(2 * LineReader.MAX_SUBNEGOTIATION), "\nNOOP\n");
+
+        assertEquals(List.of(new ControlLine.TooLong(LIMIT), new ControlLine.Text("NOOP"), END), readAll(input));
     }
 
     @ParameterizedTest

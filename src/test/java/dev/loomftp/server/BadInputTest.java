@@ -22,6 +22,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * served as usual.
  */
 class BadInputTest {
+    private static final byte IAC = (byte) 0xFF;
+    private static final byte SB = (byte) 0xFA;
+
     @TempDir
     Path folder;
 
@@ -119,6 +122,29 @@ class BadInputTest {
             byte iac = (byte) 0xFF;
             client.write(new byte[] {iac, (byte) 0xF4, iac, (byte) 0xF2, 'N', 'O', 'O', 'P', '\r', '\n'});
             assertEquals(200, client.reply().code(), "IAC IP and IAC DM before the verb are dropped");
+        }
+    }
+
+    @Test
+    void aTelnetSubnegotiationCutOffByTheLineEndGets500AtOnce() throws IOException {
+        try (RawClient client = RawClient.greeted(server.address())) {
+            // IAC SB TERMINAL-TYPE IS "xterm", and no IAC SE: the client then waits for a reply.
+            client.write(new byte[] {IAC, SB, 24, 0, 'x', 't', 'e', 'r', 'm', '\r', '\n'});
+            RawClient.Reply reply = client.replyWithin(RawClient.PROMPTLY);
+            assertEquals(500, reply.code());
+            assertTrue(reply.text().contains("IAC SE"), reply.text());
+            assertEquals(200, client.command("NOOP").code());
+        }
+    }
+
+    @Test
+    void anEndlessTelnetSubnegotiationGets500AtItsBound() throws IOException {
+        try (RawClient client = RawClient.greeted(server.address())) {
+            client.write(new byte[] {'N', 'O', IAC, SB});
+            client.write("A".repeat(100 * 1024).getBytes(StandardCharsets.US_ASCII));
+            assertEquals(500, client.replyWithin(RawClient.PROMPTLY).code(), "answered without waiting for a line end");
+            client.send("OP\r\nNOOP\r\n");
+            assertEquals(200, client.replyWithin(RawClient.PROMPTLY).code(), "the rest of the broken line is skipped");
         }
     }
 

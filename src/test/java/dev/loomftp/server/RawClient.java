@@ -15,6 +15,12 @@ import java.util.List;
  * UTF-8, pipelined commands, and silences that trip the timeouts.
  */
 final class RawClient implements AutoCloseable {
+    /**
+     * How long a reply that must come at once may take: far below the idle and stall timeouts
+     * that a reply which does not come at once would wait for.
+     */
+    static final java.time.Duration PROMPTLY = java.time.Duration.ofSeconds(5);
+
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
@@ -94,6 +100,17 @@ final class RawClient implements AutoCloseable {
             } while (!next.startsWith(end));
         }
         return new Reply(Integer.parseInt(first.substring(0, 3)), lines);
+    }
+
+    /** Reads one reply, failing when it takes longer than {@code limit}: for replies that must come at once. */
+    Reply replyWithin(java.time.Duration limit) throws IOException {
+        int usual = socket.getSoTimeout();
+        socket.setSoTimeout(Math.toIntExact(limit.toMillis()));
+        try {
+            return reply();
+        } finally {
+            socket.setSoTimeout(usual);
+        }
     }
 
     /** Whether the server has closed the connection: the next read finds the end of the stream. */

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class FileUserStoreTest {
@@ -48,7 +49,42 @@ class FileUserStoreTest {
 
         assertEquals(Optional.of(new User("alice")), store.authenticate("alice", PASSWORD.toCharArray()));
         assertEquals(Optional.empty(), store.authenticate("alice", "wrong horse".toCharArray()));
-        assertEquals(Optional.empty(), store.authenticate("Alice", PASSWORD.toCharArray()));
+        assertEquals(Optional.empty(), store.authenticate("alice", "Correct Horse".toCharArray()), "passwords keep case");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Bob", "bob", "BOB", "bOB"})
+    void aNameLogsInInAnyCaseAsTheUserSpelledAsInTheFile(String typed) throws UserStoreException {
+        store.add("Bob", PASSWORD.toCharArray());
+
+        assertEquals(Optional.of(new User("Bob")), store.authenticate(typed, PASSWORD.toCharArray()));
+        assertEquals(Optional.empty(), store.authenticate(typed, "wrong horse".toCharArray()));
+        assertEquals(Optional.of("Bob"), store.find(typed));
+        assertEquals(List.of("Bob"), store.names());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\u212Aate", "kate ", "k\u0061te\u0000"})
+    void lookAlikesOfANameDoNotLogIn(String lookAlike) throws UserStoreException {
+        store.add("kate", PASSWORD.toCharArray());
+
+        assertEquals(Optional.empty(), store.authenticate(lookAlike, PASSWORD.toCharArray()));
+        assertEquals(Optional.empty(), store.find(lookAlike));
+    }
+
+    @Test
+    void passwordAndRemovalFindTheUserInAnyCaseAndGiveItsSpelling() throws Exception {
+        store.add("Bob", PASSWORD.toCharArray());
+        store.add("carol", PASSWORD.toCharArray());
+
+        assertEquals("Bob", store.setPassword("BOB", "new password".toCharArray()));
+        assertEquals(Optional.of(new User("Bob")), store.authenticate("bob", "new password".toCharArray()));
+        assertEquals("carol", store.remove("CaRoL"));
+
+        assertEquals(List.of("Bob"), store.list());
+        List<String> lines = Files.readAllLines(file, UTF_8);
+        assertEquals(3, lines.size(), lines::toString);
+        assertTrue(lines.get(2).startsWith("Bob:$pbkdf2-sha256$"), "still spelled as added: " + lines.get(2));
     }
 
     @Test
@@ -128,8 +164,31 @@ class FileUserStoreTest {
 
         UserStoreException e = assertThrows(UserStoreException.class, () -> store.add("ALICE", "x".toCharArray()));
 
-        assertEquals("user 'alice' already exists, and would share a home folder with 'ALICE'", e.getMessage());
+        assertEquals("user 'alice' already exists, and 'ALICE' is the same name (user names ignore case)",
+                e.getMessage());
         assertEquals(List.of("alice"), store.list());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "bob | Bob | user 'Bob' is already on line 3 as 'bob' (user names ignore case)",
+        "bob | bob | user 'bob' is already on line 3"})
+    void aFileThatNamesOneUserTwiceIsRefusedNamingBothLines(String first, String second, String problem)
+            throws Exception {
+        String hash = HASHER.hash(PASSWORD.toCharArray());
+        Files.createDirectories(file.getParent());
+        Files.write(file, List.of("# site users", "", first + ":" + hash, "alice:" + hash, second + ":" + hash), UTF_8);
+        String message = "cannot read " + file + ": line 5: " + problem + "; delete one of the two lines";
+
+        assertEquals(message, assertThrows(UserStoreException.class, store::list).getMessage());
+        assertEquals(message, assertThrows(UserStoreException.class,
+                () -> store.add("carol", PASSWORD.toCharArray())).getMessage());
+        assertEquals(message, assertThrows(UserStoreException.class, () -> store.remove(second)).getMessage());
+        for (String name : List.of(first, second, "alice")) {
+            assertEquals(Optional.empty(), store.authenticate(name, PASSWORD.toCharArray()), "neither line is picked");
+        }
+        assertEquals(List.of(), store.names());
+        assertEquals(5, Files.readAllLines(file, UTF_8).size(), "the file is left for the operator to mend");
     }
 
     @ParameterizedTest
@@ -168,10 +227,10 @@ class FileUserStoreTest {
 
         UserStoreException passwd = assertThrows(UserStoreException.class,
                 () -> store.setPassword("bob", PASSWORD.toCharArray()));
-        UserStoreException remove = assertThrows(UserStoreException.class, () -> store.remove("ALICE"));
+        UserStoreException remove = assertThrows(UserStoreException.class, () -> store.remove("ALICE2"));
 
         assertEquals("user 'bob' not found", passwd.getMessage());
-        assertEquals("user 'ALICE' not found", remove.getMessage());
+        assertEquals("user 'ALICE2' not found", remove.getMessage());
     }
 
     @Test
@@ -264,14 +323,15 @@ class FileUserStoreTest {
                 .orElseThrow();
     }
 
-    @Test
-    void aWrongPasswordTakesAsLongForAnUnknownUserAsForAKnownOne() throws UserStoreException {
+    @ParameterizedTest
+    @ValueSource(strings = {"alice", "ALICE"})
+    void aWrongPasswordTakesAsLongForAnUnknownUserAsForAKnownOne(String typed) throws UserStoreException {
         FileUserStore store = new FileUserStore(dir.resolve("timed-users.txt"), new PasswordHasher(50_000));
         store.add("alice", "alice-password".toCharArray());
         long[] known = new long[11];
         long[] unknown = new long[11];
         for (int round = -5; round < known.length; round++) {
-            long first = nanos(() -> store.authenticate("alice", "wrong-password".toCharArray()));
+            long first = nanos(() -> store.authenticate(typed, "wrong-password".toCharArray()));
             long second = nanos(() -> store.authenticate("nobody", "wrong-password".toCharArray()));
             if (round >= 0) {
                 known[round] = first;

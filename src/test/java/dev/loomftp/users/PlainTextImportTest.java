@@ -110,9 +110,31 @@ class PlainTextImportTest {
         Result again = importText(text);
 
         assertEquals(new Result(0, List.of(
-                new Skipped(1, "user 'alice' already exists"), new Skipped(2, "user 'bob' already exists"))), again);
+                new Skipped(1, "user 'Alice' already exists, and 'alice' is the same name (user names ignore case)"),
+                new Skipped(2, "user 'bob' already exists"))), again);
         assertLogsIn("Alice", "original");
         assertLogsIn("bob", "builder99");
+        assertEquals(List.of("Alice", "bob"), store.list());
+    }
+
+    @Test
+    void importedUsersLogInInAnyCase() throws Exception {
+        importText("Carol:wonderland\n");
+
+        assertEquals(Optional.of(new User("Carol")), store.authenticate("CAROL", "wonderland".toCharArray()));
+    }
+
+    @Test
+    void aUsersFileThatNamesOneUserTwiceStopsTheImportBeforeItAddsAnyone() throws Exception {
+        store.add("bob", "builder99".toCharArray());
+        Files.writeString(store.file(), Files.readString(store.file()).replace("bob:", "Bob:") + "bob:"
+                + Files.readAllLines(store.file()).getLast().substring("Bob:".length()) + "\n");
+
+        UserStoreException e = assertThrows(UserStoreException.class, () -> importText("alice:wonderland\n"));
+
+        assertTrue(e.getMessage().endsWith(": line 4: user 'bob' is already on line 3 as 'Bob' (user names ignore case);"
+                + " delete one of the two lines"), e.getMessage());
+        assertFalse(Files.readString(store.file()).contains("alice"));
     }
 
     @Test

@@ -50,6 +50,25 @@ class UserNamesTest {
         assertThrows(IllegalArgumentException.class, () -> UserNames.check(null));
     }
 
+    @ParameterizedTest
+    @CsvSource({"bob, bob", "Bob, bob", "BOB, bob", "bOb.Smith-X_9, bob.smith-x_9", "ZAZ, zaz", "@[`{, @[`{"})
+    void theKeyOfANameHasItsAsciiLettersInLowerCase(String name, String key) {
+        assertEquals(key, UserNames.key(name));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "\u212Aate",  // KELVIN SIGN, which String.equalsIgnoreCase takes for k
+        "\u0130da",   // LATIN CAPITAL LETTER I WITH DOT ABOVE, which Unicode lower-cases to i and a dot
+        "\uFF42ob",   // FULLWIDTH LATIN SMALL LETTER B
+    })
+    void lookAlikesOfValidNamesAreNoneOfThem(String lookAlike) {
+        assertFalse(UserNames.isValid(lookAlike));
+        for (String name : java.util.List.of("kate", "ida", "bob")) {
+            assertFalse(UserNames.key(lookAlike).equals(UserNames.key(name)), lookAlike + " matched " + name);
+        }
+    }
+
     @Test
     void showsNamesSafelyInMessages() {
         assertEquals("a?[31mb", UserNames.shown("a\u001b[31mb"));
