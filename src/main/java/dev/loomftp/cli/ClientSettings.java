@@ -131,9 +131,9 @@ record ClientSettings(boolean tls, Optional<String> fingerprint, Path netrc, boo
      * curl and lftp do.
      */
     Netrc.Credentials credentials(FtpUrl url, Io io) throws IOException {
-        String fromEnvironment = System.getenv(PASSWORD_VARIABLE);
-        if (fromEnvironment != null && url.user().isPresent()) {
-            return new Netrc.Credentials(url.user().get(), fromEnvironment.toCharArray());
+        Optional<String> fromEnvironment = io.variable(PASSWORD_VARIABLE);
+        if (fromEnvironment.isPresent() && url.user().isPresent()) {
+            return new Netrc.Credentials(url.user().get(), fromEnvironment.get().toCharArray());
         }
         Optional<Netrc.Credentials> found = Netrc.find(netrc, url.host(), url.user());
         if (found.isPresent()) {

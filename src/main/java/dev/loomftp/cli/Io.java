@@ -3,15 +3,35 @@ package dev.loomftp.cli;
 import java.io.Console;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * The streams a command talks through. Tests pass their own; {@code console} is null when there
- * is no terminal.
+ * What a command runs with: its streams and its environment variables. Tests pass their own, so
+ * that a command never reads the process's streams or environment itself.
+ *
+ * @param console     the terminal, for passwords without echo and progress bars; null when there is none
+ * @param environment the environment variables, such as {@code LOOMFTP_PASSWORD}
  */
-public record Io(InputStream in, PrintStream out, PrintStream err, Console console) {
+public record Io(InputStream in, PrintStream out, PrintStream err, Console console, Map<String, String> environment) {
+
+    public Io {
+        environment = Map.copyOf(environment);
+    }
+
+    /** Streams with no environment variables. */
+    public Io(InputStream in, PrintStream out, PrintStream err, Console console) {
+        this(in, out, err, console, Map.of());
+    }
 
     public static Io system() {
         Console console = System.console();
-        return new Io(System.in, System.out, System.err, console != null && console.isTerminal() ? console : null);
+        return new Io(System.in, System.out, System.err, console != null && console.isTerminal() ? console : null,
+                System.getenv());
+    }
+
+    /** The environment variable {@code name}, when it is set. */
+    public Optional<String> variable(String name) {
+        return Optional.ofNullable(environment.get(name));
     }
 }

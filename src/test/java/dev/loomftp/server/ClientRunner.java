@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Runs {@code loomftp client} in this JVM with the given standard input, and keeps its exit code and output. */
 final class ClientRunner {
@@ -27,15 +28,20 @@ final class ClientRunner {
         return client("", arguments);
     }
 
-    /** {@code loomftp client ARGUMENTS} with {@code input} on standard input and no terminal. */
+    /** {@code loomftp client ARGUMENTS} with {@code input} on standard input, no terminal and no environment variables. */
     static Run client(String input, List<String> arguments) {
+        return client(Map.of(), input, arguments);
+    }
+
+    /** {@code loomftp client ARGUMENTS} with these environment variables, {@code input} on standard input and no terminal. */
+    static Run client(Map<String, String> environment, String input, List<String> arguments) {
         List<String> args = new ArrayList<>(List.of("client"));
         args.addAll(arguments);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Io io = new Io(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                null);
+                null, environment);
         return new Run(Main.execute(args, io), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 }

@@ -1,0 +1,51 @@
+package dev.loomftp.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.loomftp.server.ClientRunner.Run;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What {@code loomftp client} takes from its environment, given as the variables of one run: the
+ * password in LOOMFTP_PASSWORD, and the netrc file in HOME, as curl, lftp and ftp find it.
+ */
+class ClientEnvironmentTest {
+    @TempDir
+    Path folder;
+
+    @TempDir
+    Path local;
+
+    private TestServer server;
+
+    @BeforeEach
+    void start() throws IOException {
+        server = TestServer.start(folder).withUser("alice", "alice-password");
+        Files.writeString(server.folder("alice").resolve("notes.txt"), "my notes\n");
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void thePasswordComesFromTheEnvironmentGiven() throws IOException {
+        Run run = ClientRunner.client(Map.of("LOOMFTP_PASSWORD", "alice-password"), "",
+                List.of("get", url("notes.txt"), local.resolve("copy.txt").toString()));
+        assertEquals(0, run.exitCode(), run.describe());
+        assertEquals("my notes\n", Files.readString(local.resolve("copy.txt")));
+    }
+
+    private String url(String path) {
+        return "ftp://alice@127.0.0.1:" + server.port() + "/" + path;
+    }
+}
