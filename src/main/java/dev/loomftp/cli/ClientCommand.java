@@ -86,7 +86,7 @@ final class ClientCommand implements Command {
             flags.remove(ClientScript.CONTINUE);
         }
         Args args = Args.parse(words, values, flags);
-        ClientSettings settings = ClientSettings.of(args);
+        ClientSettings settings = ClientSettings.of(args, io.home());
         ClientOutput output = new ClientOutput(io, args.flag(JSON) ? ClientOutput.Style.JSON
                 : args.flag(QUIET) || args.flag("quiet") ? ClientOutput.Style.QUIET : ClientOutput.Style.TEXT);
         List<String> positionals = args.positionals();

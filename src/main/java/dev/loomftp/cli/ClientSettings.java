@@ -40,13 +40,14 @@ record ClientSettings(boolean tls, Optional<String> fingerprint, Path netrc, boo
     private static final String PASSWORD_VARIABLE = "LOOMFTP_PASSWORD";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    static ClientSettings of(Args args) throws UsageException {
+    /** The settings {@code args} ask for; files not named there are looked for in {@code home}. */
+    static ClientSettings of(Args args, Path home) throws UsageException {
         long rate = 0;
         if (args.value(LIMIT_RATE).isPresent()) {
             rate = rate(args.value(LIMIT_RATE).get());
         }
         return new ClientSettings(args.flag(TLS) || args.value(FINGERPRINT).isPresent(), args.value(FINGERPRINT),
-                args.value(NETRC).map(Path::of).orElse(Path.of(System.getProperty("user.home"), ".netrc")),
+                args.value(NETRC).map(Path::of).orElse(home.resolve(".netrc")),
                 args.flag(ACTIVE), args.flag(COMPRESS), rate);
     }
 
@@ -149,7 +150,7 @@ record ClientSettings(boolean tls, Optional<String> fingerprint, Path netrc, boo
             }
         }
         throw new LoginException("no password for " + url.user().get() + "@" + url.host() + ": set "
-                + PASSWORD_VARIABLE + ", or add the host to ~/.netrc");
+                + PASSWORD_VARIABLE + ", or add the host to " + netrc);
     }
 
     /** No way to log in: exit code 5, like a refused password. */

@@ -3,6 +3,7 @@ package dev.loomftp.cli;
 import java.io.Console;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
@@ -28,6 +29,16 @@ public record Io(InputStream in, PrintStream out, PrintStream err, Console conso
         Console console = System.console();
         return new Io(System.in, System.out, System.err, console != null && console.isTerminal() ? console : null,
                 System.getenv());
+    }
+
+    /**
+     * The user's home folder, where the client keeps its files: HOME when it is set and not
+     * empty, as curl, lftp and ftp take it; otherwise the JDK's {@code user.home}, which comes
+     * from the password database and so ignores {@code HOME=... loomftp client}.
+     */
+    public Path home() {
+        return variable("HOME").filter(home -> !home.isEmpty()).map(Path::of)
+                .orElseGet(() -> Path.of(System.getProperty("user.home")));
     }
 
     /** The environment variable {@code name}, when it is set. */

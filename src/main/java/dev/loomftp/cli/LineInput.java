@@ -2,7 +2,6 @@ package dev.loomftp.cli;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.file.Path;
 import org.jline.reader.Completer;
 
 /**
@@ -19,16 +18,16 @@ public interface LineInput extends Closeable {
     char[] readPassword(String prompt) throws IOException;
 
     /**
-     * Line editing on {@code io}'s terminal, with its history in {@code ~/.loomftp_history} and
-     * {@code completer} on TAB; plain lines when {@code io} has no terminal, or when JLine cannot
-     * take the terminal over.
+     * Line editing on {@code io}'s terminal, with its history in {@code .loomftp_history} in the
+     * user's {@link Io#home home} and {@code completer} on TAB; plain lines when {@code io} has no
+     * terminal, or when JLine cannot take the terminal over.
      */
     static LineInput open(Io io, Completer completer) {
         if (io.console() == null) {
             return new PlainInput(io);
         }
         try {
-            return TerminalInput.system(Path.of(System.getProperty("user.home"), ".loomftp_history"), completer);
+            return TerminalInput.system(io.home().resolve(".loomftp_history"), completer);
         } catch (IOException e) {
             return new PlainInput(io);
         }

@@ -45,6 +45,16 @@ class ClientEnvironmentTest {
         assertEquals("my notes\n", Files.readString(local.resolve("copy.txt")));
     }
 
+    @Test
+    void theNetrcFileIsTheOneInHome() throws IOException {
+        Path home = Files.createDirectories(local.resolve("home"));
+        Files.writeString(home.resolve(".netrc"), "machine 127.0.0.1 login alice password alice-password\n");
+        Run run = ClientRunner.client(Map.of("HOME", home.toString()), "",
+                List.of("get", url("notes.txt"), local.resolve("copy.txt").toString()));
+        assertEquals(0, run.exitCode(), run.describe());
+        assertEquals("my notes\n", Files.readString(local.resolve("copy.txt")));
+    }
+
     private String url(String path) {
         return "ftp://alice@127.0.0.1:" + server.port() + "/" + path;
     }
