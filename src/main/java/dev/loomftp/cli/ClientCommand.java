@@ -35,7 +35,7 @@ final class ClientCommand implements Command {
                 Usage: loomftp client [OPTIONS] [HOST [PORT] | URL]
                        loomftp client [OPTIONS] ls|rm|mkdir URL
                        loomftp client [OPTIONS] get [-c] URL [LOCAL]
-                       loomftp client [OPTIONS] put [-c] LOCAL... URL
+                       loomftp client [OPTIONS] put [-c] [--ftp-create-dirs] LOCAL... URL
                        loomftp client [OPTIONS] mirror [-n] [-e] [-P N] URL [LOCAL]
                        loomftp client [OPTIONS] mirror -R [-n] [-e] [-P N] LOCAL URL
                        loomftp client [OPTIONS] -c "CMD; CMD ..." | --batch FILE
@@ -46,13 +46,15 @@ final class ClientCommand implements Command {
                 prompt without echo; never from the command line.
 
                 get saves into the current folder under the remote name unless LOCAL is given; put
-                uploads into the folder the URL names. -c resumes an interrupted transfer (REST and
-                SIZE). Both check the copy with the server's HASH when it offers one.
+                uploads into the folder the URL names, which must exist unless --ftp-create-dirs
+                asks to make it (as curl's). -c resumes an interrupted transfer (REST and SIZE).
+                Both check the copy with the server's HASH when it offers one.
 
                 mirror copies a folder tree down, or up with -R, like lftp's mirror: files the
                 target lacks or that differ in size or time; -n (--only-newer) only files newer
                 than the target's; -e (--delete) deletes what the source lacks; -P N (--parallel)
-                copies N files at once. A missing target is the source's base name.
+                copies N files at once. A missing target is the source's base name; going up,
+                every missing folder on the way to it is made.
 
                 -c and --batch run shell commands (such as "open HOST PORT; user NAME; pass; get
                 FILE") without prompts, and stop at the first that fails.

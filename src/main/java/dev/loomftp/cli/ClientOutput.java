@@ -114,6 +114,7 @@ final class ClientOutput {
             case FtpException refused when refused.reply().code() == 530 -> ExitCode.LOGIN;
             case FtpException refused when refused.reply().code() == 550 && !denied(refused) -> ExitCode.NOT_FOUND;
             case ClientSettings.LoginException noCredentials -> ExitCode.LOGIN;
+            case ClientScript.MissingFolderException missing -> ExitCode.NOT_FOUND;
             case ConnectException refused -> ExitCode.CONNECTION;
             case UnknownHostException unknown -> ExitCode.CONNECTION;
             case SocketTimeoutException late -> ExitCode.CONNECTION;

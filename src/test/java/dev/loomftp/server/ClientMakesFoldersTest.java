@@ -15,9 +15,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * {@code mirror -R} into a folder that does not exist yet makes every missing folder on the way, as
- * {@code mkdir -p} does, on servers that answer differently: vsftpd refuses MKD of a folder that
- * exists (550) and of one whose parent is missing, loomftp and pyftpdlib have their own replies.
+ * {@code mirror -R} and {@code put --ftp-create-dirs} into folders that do not exist yet make every
+ * missing folder on the way, as {@code mkdir -p} does, on servers that answer differently: vsftpd
+ * refuses MKD of a folder that exists (550) and of one whose parent is missing, loomftp and
+ * pyftpdlib have their own replies. A plain {@code put} into a missing folder fails and says how to
+ * make it.
  */
 class ClientMakesFoldersTest {
     @TempDir
@@ -69,6 +71,27 @@ class ClientMakesFoldersTest {
         assertEquals(0, again.exitCode(), again.describe());
         assertTrue(again.out().contains("mirror: 0 copied"), again.describe());
         assertTrue(again.out().contains("0 folders made"), again.describe());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.class)
+    void putMakesTheUrlsFolderOnlyWhenAsked(Server which) throws Exception {
+        start(which);
+        Path file = Files.writeString(local.resolve("a.txt"), "a");
+
+        Run plain = client("put", file.toString(), base + "inbox/today/");
+        assertEquals(7, plain.exitCode(), plain.describe());
+        assertTrue(plain.err().contains("--ftp-create-dirs"), "says how to make it: " + plain.describe());
+        assertTrue(Files.notExists(remoteRoot.resolve("inbox")), "nothing made without asking");
+
+        Run made = client("put", "--ftp-create-dirs", file.toString(), base + "inbox/today/");
+        assertEquals(0, made.exitCode(), made.describe());
+        assertEquals("a", Files.readString(remoteRoot.resolve("inbox/today/a.txt")));
+
+        Files.writeString(file, "b");
+        Run there = client("put", "--ftp-create-dirs", file.toString(), base + "inbox/today/");
+        assertEquals(0, there.exitCode(), "folders that exist are fine: " + there.describe());
+        assertEquals("b", Files.readString(remoteRoot.resolve("inbox/today/a.txt")));
     }
 
     private void start(Server which) throws IOException {
