@@ -126,7 +126,7 @@ final class ClientCommand implements Command {
         } catch (IOException e) {
             io.err().println("loomftp client: " + ClientOutput.message(e));
             shell.disconnectQuietly();
-            return ExitCode.FAILURE;
+            return ClientOutput.exitCode(e);
         } finally {
             shell.closeInput();
         }

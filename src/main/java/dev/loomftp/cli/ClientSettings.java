@@ -3,15 +3,12 @@ package dev.loomftp.cli;
 import dev.loomftp.client.FtpClient;
 import dev.loomftp.client.FtpUrl;
 import dev.loomftp.client.Netrc;
-import dev.loomftp.client.Trust;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
-import javax.net.ssl.SSLContext;
 
 /**
  * How {@code loomftp client} connects, from its options: TLS and whom to trust, where the
@@ -73,26 +70,25 @@ record ClientSettings(boolean tls, Optional<String> fingerprint, Path netrc, boo
 
     /**
      * Connects: implicit TLS first for {@code ftps://}, AUTH TLS after the greeting with
-     * {@link #tls}, plain otherwise.
+     * {@link #tls}, plain otherwise. A refused certificate is explained, as {@link ServerTrust} says.
      */
     FtpClient connect(String host, int port, boolean implicitTls) throws IOException {
-        try {
+        if (!implicitTls && !tls) {
+            return FtpClient.connect(host, port, TIMEOUT);
+        }
+        return new ServerTrust(fingerprint).connect(host, port, trust -> {
             if (implicitTls) {
-                return FtpClient.connectTls(host, port, TIMEOUT, trust());
+                return FtpClient.connectTls(host, port, TIMEOUT, trust);
             }
             FtpClient client = FtpClient.connect(host, port, TIMEOUT);
-            if (tls) {
-                try {
-                    client.startTls(trust());
-                } catch (IOException | GeneralSecurityException | RuntimeException e) {
-                    client.close();
-                    throw e;
-                }
+            try {
+                client.startTls(trust);
+            } catch (IOException | RuntimeException e) {
+                client.close();
+                throw e;
             }
             return client;
-        } catch (GeneralSecurityException e) {
-            throw new IOException("cannot set up TLS: " + e.getMessage(), e);
-        }
+        });
     }
 
     /** Connects to the URL's server and logs in, with the transfer settings applied. */
@@ -120,10 +116,6 @@ record ClientSettings(boolean tls, Optional<String> fingerprint, Path netrc, boo
         if (compress) {
             client.compress(true);
         }
-    }
-
-    private SSLContext trust() throws GeneralSecurityException {
-        return fingerprint.isPresent() ? Trust.pinned(fingerprint.get()) : Trust.system();
     }
 
     /**

@@ -24,6 +24,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -125,6 +126,10 @@ public final class FtpClient implements AutoCloseable {
             try {
                 secured.startHandshake();
             } catch (SSLException e) {
+                if (certificateRefused(e)) {
+                    // The port spoke TLS far enough to show a certificate: no hint about ports.
+                    throw e;
+                }
                 throw new SSLException(e.getMessage() + " (ftps:// is for implicit FTPS ports; for explicit FTPS, "
                         + "use ftp:// and TLS after connecting)", e);
             }
@@ -137,6 +142,16 @@ public final class FtpClient implements AutoCloseable {
             plain.close();
             throw e;
         }
+    }
+
+    /** Whether a handshake failed on the server's certificate. */
+    private static boolean certificateRefused(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CertificateException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
