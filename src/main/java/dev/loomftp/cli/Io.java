@@ -8,27 +8,27 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What a command runs with: its streams and its environment variables. Tests pass their own, so
- * that a command never reads the process's streams or environment itself.
+ * What a command runs with: its streams, its environment variables and the user's terminal. Tests
+ * pass their own, so that a command never reads the process's streams, environment or terminal
+ * itself.
  *
  * @param console     the terminal, for passwords without echo and progress bars; null when there is none
  * @param environment the environment variables, such as {@code LOOMFTP_PASSWORD}
+ * @param terminal    opens line editing on the user's terminal; null when there is none, and then
+ *                    the client never asks a question
  */
-public record Io(InputStream in, PrintStream out, PrintStream err, Console console, Map<String, String> environment) {
+public record Io(InputStream in, PrintStream out, PrintStream err, Console console, Map<String, String> environment,
+        LineInput.Opener terminal) {
 
     public Io {
         environment = Map.copyOf(environment);
     }
 
-    /** Streams with no environment variables. */
-    public Io(InputStream in, PrintStream out, PrintStream err, Console console) {
-        this(in, out, err, console, Map.of());
-    }
-
     public static Io system() {
         Console console = System.console();
-        return new Io(System.in, System.out, System.err, console != null && console.isTerminal() ? console : null,
-                System.getenv());
+        boolean terminal = console != null && console.isTerminal();
+        return new Io(System.in, System.out, System.err, terminal ? console : null, System.getenv(),
+                terminal ? TerminalInput::system : null);
     }
 
     /**

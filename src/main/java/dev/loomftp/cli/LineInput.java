@@ -2,6 +2,7 @@ package dev.loomftp.cli;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.file.Path;
 import org.jline.reader.Completer;
 
 /**
@@ -17,19 +18,30 @@ public interface LineInput extends Closeable {
     /** A password after showing {@code prompt}, without echo where there is a terminal; null at the end of the input. */
     char[] readPassword(String prompt) throws IOException;
 
+    /** Opens line editing on the user's terminal. */
+    @FunctionalInterface
+    interface Opener {
+        /** Line input on the terminal, with its history kept in {@code history} and {@code completer} on TAB. */
+        LineInput open(Path history, Completer completer) throws IOException;
+    }
+
     /**
      * Line editing on {@code io}'s terminal, with its history in {@code .loomftp_history} in the
      * user's {@link Io#home home} and {@code completer} on TAB; plain lines when {@code io} has no
      * terminal, or when JLine cannot take the terminal over.
      */
     static LineInput open(Io io, Completer completer) {
-        if (io.console() == null) {
+        if (io.terminal() == null) {
             return new PlainInput(io);
         }
         try {
-            return TerminalInput.system(io.home().resolve(".loomftp_history"), completer);
+            return io.terminal().open(history(io), completer);
         } catch (IOException e) {
             return new PlainInput(io);
         }
+    }
+
+    private static Path history(Io io) {
+        return io.home().resolve(".loomftp_history");
     }
 }

@@ -26,6 +26,6 @@ class IoTest {
 
     private static Io io(Map<String, String> environment) {
         PrintStream nowhere = new PrintStream(new ByteArrayOutputStream());
-        return new Io(new ByteArrayInputStream(new byte[0]), nowhere, nowhere, null, environment);
+        return new Io(new ByteArrayInputStream(new byte[0]), nowhere, nowhere, null, environment, null);
     }
 }

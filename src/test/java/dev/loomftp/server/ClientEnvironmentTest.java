@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What {@code loomftp client} takes from its environment, given as the variables of one run: the
- * password in LOOMFTP_PASSWORD, and the netrc file in HOME, as curl, lftp and ftp find it.
+ * password in LOOMFTP_PASSWORD, and the netrc and history files in HOME, as curl, lftp and ftp
+ * find theirs.
  */
 class ClientEnvironmentTest {
     @TempDir
@@ -53,6 +54,16 @@ class ClientEnvironmentTest {
                 List.of("get", url("notes.txt"), local.resolve("copy.txt").toString()));
         assertEquals(0, run.exitCode(), run.describe());
         assertEquals("my notes\n", Files.readString(local.resolve("copy.txt")));
+    }
+
+    @Test
+    void theShellsHistoryIsInHome() throws IOException {
+        Path home = Files.createDirectories(local.resolve("home"));
+        Run run = ClientRunner.client(Map.of("HOME", home.toString(), "LOOMFTP_PASSWORD", "alice-password"),
+                TypedTerminal.typing("pwd\nbye\n"), "", List.of(url("")));
+        assertEquals(0, run.exitCode(), run.describe());
+        assertEquals(List.of("pwd", "bye"), Files.readAllLines(home.resolve(".loomftp_history")).stream()
+                .map(line -> line.substring(line.indexOf(':') + 1)).toList());
     }
 
     private String url(String path) {

@@ -1,6 +1,7 @@
 package dev.loomftp.server;
 
 import dev.loomftp.cli.Io;
+import dev.loomftp.cli.LineInput;
 import dev.loomftp.cli.Main;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -35,13 +36,22 @@ final class ClientRunner {
 
     /** {@code loomftp client ARGUMENTS} with these environment variables, {@code input} on standard input and no terminal. */
     static Run client(Map<String, String> environment, String input, List<String> arguments) {
+        return client(environment, null, input, arguments);
+    }
+
+    /**
+     * {@code loomftp client ARGUMENTS} with these environment variables, {@code input} on standard
+     * input, and the user at {@code terminal} (null for none).
+     */
+    static Run client(Map<String, String> environment, LineInput.Opener terminal, String input,
+            List<String> arguments) {
         List<String> args = new ArrayList<>(List.of("client"));
         args.addAll(arguments);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Io io = new Io(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                null, environment);
+                null, environment, terminal);
         return new Run(Main.execute(args, io), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 }
