@@ -43,7 +43,7 @@ final class ClientCommand implements Command {
                 Without HOST, asks for the server's address and port (default 5550). URL is
                 ftp://[user@]host[:port]/path, or ftps:// for implicit TLS (port 990 by default).
                 The password comes from LOOMFTP_PASSWORD, then ~/.netrc (or --netrc-file), then a
-                prompt without echo; never from the command line.
+                prompt without echo; never from the command line. ~ is $HOME.
 
                 get saves into the current folder under the remote name unless LOCAL is given; put
                 uploads into the folder the URL names, which must exist unless --ftp-create-dirs
@@ -55,6 +55,11 @@ final class ClientCommand implements Command {
                 than the target's; -e (--delete) deletes what the source lacks; -P N (--parallel)
                 copies N files at once. A missing target is the source's base name; going up,
                 every missing folder on the way to it is made.
+
+                With TLS, a certificate that no authority vouches for is refused with its SHA-256
+                fingerprint. At a terminal, the client asks whether to trust it, and keeps a yes
+                for that host and port in ~/.loomftp/known_hosts, as ssh keeps host keys; a
+                certificate that differs from the one kept there is refused with a warning.
 
                 -c and --batch run shell commands (such as "open HOST PORT; user NAME; pass; get
                 FILE") without prompts, and stop at the first that fails.

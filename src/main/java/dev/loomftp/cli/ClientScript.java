@@ -50,7 +50,7 @@ final class ClientScript {
         FtpUrl url = operation.url();
         FtpClient client;
         try {
-            client = settings.open(url, io);
+            client = settings.open(url, io, question -> LineInput.ask(io, question));
         } catch (IOException e) {
             return output.fail(e);
         }
@@ -127,7 +127,7 @@ final class ClientScript {
             FtpUrl url = url(operands.get(1));
             String remote = url.path().endsWith("/") ? url.path() + local.getFileName() : url.path();
             return operation(url, (client, actions) -> actions.mirror(true, remote, local, options,
-                    () -> settings.open(url, io)));
+                    () -> settings.open(url, io, ServerTrust.Asker.NOBODY)));
         }
         expect(operands.size() == 1 || operands.size() == 2, "mirror needs URL [LOCAL]");
         FtpUrl url = url(operands.getFirst());
@@ -143,7 +143,7 @@ final class ClientScript {
         }
         Path target = local.toAbsolutePath().normalize();
         return operation(url, (client, actions) -> actions.mirror(false, url.path(), target, options,
-                () -> settings.open(url, io)));
+                () -> settings.open(url, io, ServerTrust.Asker.NOBODY)));
     }
 
     /**

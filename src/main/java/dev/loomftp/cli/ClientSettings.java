@@ -2,6 +2,7 @@ package dev.loomftp.cli;
 
 import dev.loomftp.client.FtpClient;
 import dev.loomftp.client.FtpUrl;
+import dev.loomftp.client.KnownHosts;
 import dev.loomftp.client.Netrc;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,12 +19,13 @@ import java.util.Set;
  * @param tls         explicit FTPS (AUTH TLS) on plain {@code ftp://} connections
  * @param fingerprint the SHA-256 of the one server certificate to trust, instead of the JDK's authorities
  * @param netrc       the netrc file to look in for a password
+ * @param knownHosts  the file of the server certificates the user chose to trust
  * @param active      active data connections instead of passive
  * @param compress    MODE Z transfers
  * @param rateLimit   the most bytes a second each transfer moves, or 0 for no limit
  */
-record ClientSettings(boolean tls, Optional<String> fingerprint, Path netrc, boolean active, boolean compress,
-        long rateLimit) {
+record ClientSettings(boolean tls, Optional<String> fingerprint, Path netrc, Path knownHosts, boolean active,
+        boolean compress, long rateLimit) {
     static final String TLS = "tls";
     static final String FINGERPRINT = "fingerprint";
     static final String NETRC = "netrc-file";
@@ -45,7 +47,7 @@ record ClientSettings(boolean tls, Optional<String> fingerprint, Path netrc, boo
         }
         return new ClientSettings(args.flag(TLS) || args.value(FINGERPRINT).isPresent(), args.value(FINGERPRINT),
                 args.value(NETRC).map(Path::of).orElse(home.resolve(".netrc")),
-                args.flag(ACTIVE), args.flag(COMPRESS), rate);
+                home.resolve(".loomftp").resolve("known_hosts"), args.flag(ACTIVE), args.flag(COMPRESS), rate);
     }
 
     /** A rate as curl writes it: bytes a second, or with K, M or G (1024 based). */
@@ -70,13 +72,14 @@ record ClientSettings(boolean tls, Optional<String> fingerprint, Path netrc, boo
 
     /**
      * Connects: implicit TLS first for {@code ftps://}, AUTH TLS after the greeting with
-     * {@link #tls}, plain otherwise. A refused certificate is explained, as {@link ServerTrust} says.
+     * {@link #tls}, plain otherwise. A certificate that no one vouches for is put to
+     * {@code asker}, as {@link ServerTrust} says.
      */
-    FtpClient connect(String host, int port, boolean implicitTls) throws IOException {
+    FtpClient connect(String host, int port, boolean implicitTls, ServerTrust.Asker asker) throws IOException {
         if (!implicitTls && !tls) {
             return FtpClient.connect(host, port, TIMEOUT);
         }
-        return new ServerTrust(fingerprint).connect(host, port, trust -> {
+        return new ServerTrust(fingerprint, KnownHosts.in(knownHosts)).connect(host, port, asker, trust -> {
             if (implicitTls) {
                 return FtpClient.connectTls(host, port, TIMEOUT, trust);
             }
@@ -92,8 +95,8 @@ record ClientSettings(boolean tls, Optional<String> fingerprint, Path netrc, boo
     }
 
     /** Connects to the URL's server and logs in, with the transfer settings applied. */
-    FtpClient open(FtpUrl url, Io io) throws IOException {
-        FtpClient client = connect(url.host(), url.port(), url.implicitTls());
+    FtpClient open(FtpUrl url, Io io, ServerTrust.Asker asker) throws IOException {
+        FtpClient client = connect(url.host(), url.port(), url.implicitTls(), asker);
         try {
             Netrc.Credentials credentials = credentials(url, io);
             try {

@@ -3,6 +3,7 @@ package dev.loomftp.cli;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.jline.reader.Completer;
 
 /**
@@ -17,6 +18,13 @@ public interface LineInput extends Closeable {
 
     /** A password after showing {@code prompt}, without echo where there is a terminal; null at the end of the input. */
     char[] readPassword(String prompt) throws IOException;
+
+    /**
+     * The answer of the user at the terminal to {@code question} (whose last line is the prompt),
+     * kept out of the history; empty when there is no terminal, as piped input is never asked
+     * anything, or at the end of the input.
+     */
+    Optional<String> ask(String question) throws IOException;
 
     /** Opens line editing on the user's terminal. */
     @FunctionalInterface
@@ -38,6 +46,25 @@ public interface LineInput extends Closeable {
             return io.terminal().open(history(io), completer);
         } catch (IOException e) {
             return new PlainInput(io);
+        }
+    }
+
+    /**
+     * Asks the user at {@code io}'s terminal, opened for this one question; empty when there is
+     * no terminal, or it cannot be used.
+     */
+    static Optional<String> ask(Io io, String question) throws IOException {
+        if (io.terminal() == null) {
+            return Optional.empty();
+        }
+        LineInput terminal;
+        try {
+            terminal = io.terminal().open(history(io), (reader, line, candidates) -> { });
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        try (terminal) {
+            return terminal.ask(question);
         }
     }
 
