@@ -152,7 +152,8 @@ final class ClientCommand implements Command {
                 commands = Files.readAllLines(Args.path(args.value(BATCH).get())).stream().map(String::strip)
                         .filter(command -> !command.isEmpty() && !command.startsWith("#")).toList();
             } catch (IOException | UsageException e) {
-                io.err().println("loomftp client: cannot read " + args.value(BATCH).get() + ": " + e.getMessage());
+                io.err().println("loomftp client: cannot read " + args.value(BATCH).get() + ": "
+                        + (e instanceof IOException unread ? ErrorText.of(unread) : e.getMessage()));
                 return ExitCode.FAILURE;
             }
         }

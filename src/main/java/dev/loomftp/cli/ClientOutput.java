@@ -96,12 +96,16 @@ final class ClientOutput {
         return code;
     }
 
-    /** The words for a failure, with the usual ones said plainly. */
+    /**
+     * The words for a failure, with the usual ones said plainly: the server's own reply as it
+     * came, and never the name of a Java class.
+     */
     static String message(IOException error) {
         return switch (error) {
+            case FtpException refused -> refused.getMessage();
             case UnknownHostException unknown -> "unknown host " + unknown.getMessage();
-            case SSLException tls -> "TLS failed: " + tls.getMessage();
-            default -> error.getMessage();
+            case SSLException tls -> "TLS failed: " + ErrorText.of(tls);
+            default -> ErrorText.of(error);
         };
     }
 

@@ -384,7 +384,7 @@ final class ClientShell {
             process.getInputStream().transferTo(io.out());
             process.waitFor();
         } catch (IOException e) {
-            io.err().println("cannot run: " + e.getMessage());
+            io.err().println("cannot run: " + ErrorText.of(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -82,7 +82,7 @@ final class ServeCommand implements Command {
         try {
             server = FtpServer.start(config, users);
         } catch (IOException e) {
-            io.err().println("loomftp serve: cannot start: " + describe(e));
+            io.err().println("loomftp serve: cannot start: " + ErrorText.of(e));
             return ExitCode.FAILURE;
         }
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("loomftp-shutdown").unstarted(server::close));
@@ -136,10 +136,5 @@ final class ServeCommand implements Command {
         }
         addresses.sort(Comparator.comparing((InetAddress address) -> !(address instanceof Inet4Address)));
         return addresses;
-    }
-
-    private static String describe(IOException e) {
-        String message = e.getMessage();
-        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 }

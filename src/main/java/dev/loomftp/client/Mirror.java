@@ -353,7 +353,13 @@ public final class Mirror {
                 }
                 scope.join();
             } catch (StructuredTaskScope.FailedException e) {
-                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+                // The tasks throw IOException, or fail on a bug that must stay one.
+                switch (e.getCause()) {
+                    case IOException io -> throw io;
+                    case RuntimeException bug -> throw bug;
+                    case Error error -> throw error;
+                    default -> throw new IllegalStateException("a mirror task failed unexpectedly", e.getCause());
+                }
             }
         }
         return new Result(copied.get(), bytes.get(), unchanged, folders, deleted, List.copyOf(failures));

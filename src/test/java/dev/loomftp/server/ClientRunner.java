@@ -1,5 +1,7 @@
 package dev.loomftp.server;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.loomftp.cli.Io;
 import dev.loomftp.cli.LineInput;
 import dev.loomftp.cli.Main;
@@ -10,8 +12,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
-/** Runs {@code loomftp client} in this JVM with the given standard input, and keeps its exit code and output. */
+/**
+ * Runs {@code loomftp client} in this JVM with the given standard input, and keeps its exit code
+ * and output. Every run is checked for Java's words in what it printed (an exception's name, a
+ * class name, a stack trace), so that each client test, its failures first, checks that too.
+ */
 final class ClientRunner {
     /** How a run ended. */
     record Run(int exitCode, String out, String err) {
@@ -52,6 +59,11 @@ final class ClientRunner {
         Io io = new Io(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
                 null, environment, terminal);
-        return new Run(Main.execute(args, io), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        Run run = new Run(Main.execute(args, io), out.toString(StandardCharsets.UTF_8),
+                err.toString(StandardCharsets.UTF_8));
+        Optional<String> java = JavaNames.in(run.out() + "\n" + run.err());
+        assertTrue(java.isEmpty(), () -> "a user reads the client's words, never Java's, such as '" + java.get() + "': "
+                + run.describe());
+        return run;
     }
 }
