@@ -40,20 +40,14 @@ class ClientEnvironmentTest {
 
     @Test
     void thePasswordComesFromTheEnvironmentGiven() throws IOException {
-        Run run = ClientRunner.client(Map.of("LOOMFTP_PASSWORD", "alice-password"), "",
-                List.of("get", url("notes.txt"), local.resolve("copy.txt").toString()));
-        assertEquals(0, run.exitCode(), run.describe());
-        assertEquals("my notes\n", Files.readString(local.resolve("copy.txt")));
+        assertGetLogsInWith(Map.of("LOOMFTP_PASSWORD", "alice-password"));
     }
 
     @Test
     void theNetrcFileIsTheOneInHome() throws IOException {
         Path home = Files.createDirectories(local.resolve("home"));
         Files.writeString(home.resolve(".netrc"), "machine 127.0.0.1 login alice password alice-password\n");
-        Run run = ClientRunner.client(Map.of("HOME", home.toString()), "",
-                List.of("get", url("notes.txt"), local.resolve("copy.txt").toString()));
-        assertEquals(0, run.exitCode(), run.describe());
-        assertEquals("my notes\n", Files.readString(local.resolve("copy.txt")));
+        assertGetLogsInWith(Map.of("HOME", home.toString()));
     }
 
     @Test
@@ -64,6 +58,14 @@ class ClientEnvironmentTest {
         assertEquals(0, run.exitCode(), run.describe());
         assertEquals(List.of("pwd", "bye"), Files.readAllLines(home.resolve(".loomftp_history")).stream()
                 .map(line -> line.substring(line.indexOf(':') + 1)).toList());
+    }
+
+    /** A real {@code client get} with these environment variables logs in and downloads. */
+    private void assertGetLogsInWith(Map<String, String> environment) throws IOException {
+        Run run = ClientRunner.client(environment, "", List.of("get", url("notes.txt"),
+                local.resolve("copy.txt").toString()));
+        assertEquals(0, run.exitCode(), run.describe());
+        assertEquals("my notes\n", Files.readString(local.resolve("copy.txt")));
     }
 
     private String url(String path) {
