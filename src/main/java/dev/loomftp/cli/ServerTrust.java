@@ -71,8 +71,8 @@ final class ServerTrust {
                     + knownHosts.file() + "\nfor " + server + ", as ssh keeps a host's key.\nTrust it? [y/N] ");
             if (answer.isEmpty() || !isYes(answer.get())) {
                 throw new Refused("the" + untrusted + "\n  Its SHA-256 fingerprint: " + refusal.fingerprint()
-                        + "\n  If the server logged the same one at start, trust it with this option:\n    --fingerprint "
-                        + refusal.fingerprint(), e);
+                        + "\n  If the server logged the same one at start, trust it with this option:"
+                        + "\n    --fingerprint " + refusal.fingerprint(), e);
             }
             knownHosts.remember(host, port, refusal.fingerprint());
             return attempt.connect(trust(Optional.of(refusal.fingerprint())).context());

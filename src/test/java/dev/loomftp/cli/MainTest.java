@@ -86,7 +86,8 @@ class MainTest {
         Path details = Path.of(line.substring(line.lastIndexOf(" in ") + 4).strip());
         try {
             String trace = Files.readString(details);
-            assertTrue(trace.contains("IllegalStateException: a state that cannot be") && trace.contains("\tat "), trace);
+            assertTrue(trace.contains("IllegalStateException: a state that cannot be"), trace);
+            assertTrue(trace.contains("\tat "), "the stack trace: " + trace);
         } finally {
             Files.deleteIfExists(details);
         }

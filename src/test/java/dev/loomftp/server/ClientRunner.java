@@ -36,12 +36,12 @@ final class ClientRunner {
         return client("", arguments);
     }
 
-    /** {@code loomftp client ARGUMENTS} with {@code input} on standard input, no terminal and no environment variables. */
+    /** {@code loomftp client ARGUMENTS} with {@code input} on standard input, no terminal and no environment. */
     static Run client(String input, List<String> arguments) {
         return client(Map.of(), input, arguments);
     }
 
-    /** {@code loomftp client ARGUMENTS} with these environment variables, {@code input} on standard input and no terminal. */
+    /** {@code loomftp client ARGUMENTS} with these environment variables, {@code input} on standard input, no terminal. */
     static Run client(Map<String, String> environment, String input, List<String> arguments) {
         return client(environment, null, input, arguments);
     }

@@ -86,7 +86,8 @@ class ClientTrustTest {
         String server127 = "127.0.0.1:" + server.port();
         assertTrue(run.err().startsWith("loomftp client: TLS failed: WARNING: THE CERTIFICATE OF " + server127
                 + " HAS CHANGED!\n"), run.describe());
-        assertTrue(run.err().contains("Trusted: " + other + "\n") && run.err().contains("Offered: " + fingerprint + "\n"),
+        assertTrue(run.err().contains("Trusted: " + other + "\n")
+                && run.err().contains("Offered: " + fingerprint + "\n"),
                 run.describe());
         assertTrue(run.err().contains("remove line 2 (" + server127 + ") from " + knownHosts), run.describe());
         assertEquals(remembered, Files.readString(knownHosts), "the remembered one stays until removed");
@@ -135,7 +136,7 @@ class ClientTrustTest {
         assertTrue(terminal.screen().contains("? [y/N] "), terminal.screen());
         assertEquals("127.0.0.1:" + server.port() + " " + fingerprint + "\n", Files.readString(knownHosts));
         assertEquals(List.of("ls", "bye"), Files.readAllLines(home.resolve(".loomftp_history")).stream()
-                .map(line -> line.substring(line.indexOf(':') + 1)).toList(), "the history under HOME, without the answer");
+                .map(line -> line.substring(line.indexOf(':') + 1)).toList(), "the history, without the answer");
     }
 
     @Test
@@ -145,7 +146,8 @@ class ClientTrustTest {
         assertEquals(4, run.exitCode(), run.describe());
         assertTrue(run.err().startsWith("loomftp client: TLS failed: the certificate of 127.0.0.1:" + server.port()
                 + " is not the one given with --fingerprint.\n"), run.describe());
-        assertTrue(run.err().contains("Given:   " + other + "\n") && run.err().contains("Offered: " + fingerprint + "\n"),
+        assertTrue(run.err().contains("Given:   " + other + "\n")
+                && run.err().contains("Offered: " + fingerprint + "\n"),
                 run.describe());
     }
 

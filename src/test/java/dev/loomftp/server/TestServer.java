@@ -151,7 +151,7 @@ final class TestServer implements AutoCloseable {
                 requireSessionReuse);
     }
 
-    /** The SHA-256 fingerprint, {@code AB:CD:...}, of the certificate a server made in {@code tlsFolder} (see {@link #tls}). */
+    /** The SHA-256 fingerprint, {@code AB:CD:...}, of the certificate made in {@code tlsFolder} (see {@link #tls}). */
     static String fingerprint(Path tlsFolder) throws IOException, GeneralSecurityException {
         KeyStore keys = KeyStore.getInstance("PKCS12");
         char[] password = Files.readString(tlsFolder.resolve("tls.p12.password")).strip().toCharArray();
@@ -159,7 +159,8 @@ final class TestServer implements AutoCloseable {
             keys.load(in, password);
         }
         byte[] certificate = keys.getCertificate(keys.aliases().nextElement()).getEncoded();
-        return HexFormat.ofDelimiter(":").withUpperCase().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate));
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest(certificate);
+        return HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest);
     }
 
     /** Adds a user, whose home appears at the first login. */
