@@ -91,6 +91,16 @@ final class ClientActions {
         report("put", remote, source.toString(), bytes, seconds, verified);
     }
 
+    /** Makes the remote {@code folder} and every missing folder above it, and reports each it made. */
+    void makeFolders(String folder) throws IOException {
+        for (String made : client.makeFolders(folder)) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("action", "mkdir");
+            fields.put("path", made);
+            output.done("mkdir " + made, fields);
+        }
+    }
+
     /** Downloads every remote file that matches one of the globs into {@code folder}. */
     void mget(List<String> patterns, Path folder) throws IOException {
         for (String pattern : patterns) {

@@ -35,7 +35,7 @@ final class ClientCommand implements Command {
                 Usage: loomftp client [OPTIONS] [HOST [PORT] | URL]
                        loomftp client [OPTIONS] ls|rm|mkdir URL
                        loomftp client [OPTIONS] get [-c] URL [LOCAL]
-                       loomftp client [OPTIONS] put [-c] LOCAL... URL
+                       loomftp client [OPTIONS] put [-c] [--ftp-create-dirs] LOCAL... URL
                        loomftp client [OPTIONS] mirror [-n] [-e] [-P N] URL [LOCAL]
                        loomftp client [OPTIONS] mirror -R [-n] [-e] [-P N] LOCAL URL
                        loomftp client [OPTIONS] -c "CMD; CMD ..." | --batch FILE
@@ -43,16 +43,23 @@ final class ClientCommand implements Command {
                 Without HOST, asks for the server's address and port (default 5550). URL is
                 ftp://[user@]host[:port]/path, or ftps:// for implicit TLS (port 990 by default).
                 The password comes from LOOMFTP_PASSWORD, then ~/.netrc (or --netrc-file), then a
-                prompt without echo; never from the command line.
+                prompt without echo; never from the command line. ~ is $HOME.
 
                 get saves into the current folder under the remote name unless LOCAL is given; put
-                uploads into the folder the URL names. -c resumes an interrupted transfer (REST and
-                SIZE). Both check the copy with the server's HASH when it offers one.
+                uploads into the folder the URL names, which must exist unless --ftp-create-dirs
+                asks to make it (as curl's). -c resumes an interrupted transfer (REST and SIZE).
+                Both check the copy with the server's HASH when it offers one.
 
                 mirror copies a folder tree down, or up with -R, like lftp's mirror: files the
                 target lacks or that differ in size or time; -n (--only-newer) only files newer
                 than the target's; -e (--delete) deletes what the source lacks; -P N (--parallel)
-                copies N files at once. A missing target is the source's base name.
+                copies N files at once. A missing target is the source's base name; going up,
+                every missing folder on the way to it is made.
+
+                With TLS, a certificate that no authority vouches for is refused with its SHA-256
+                fingerprint. At a terminal, the client asks whether to trust it, and keeps a yes
+                for that host and port in ~/.loomftp/known_hosts, as ssh keeps host keys; a
+                certificate that differs from the one kept there is refused with a warning.
 
                 -c and --batch run shell commands (such as "open HOST PORT; user NAME; pass; get
                 FILE") without prompts, and stop at the first that fails.
@@ -86,7 +93,7 @@ final class ClientCommand implements Command {
             flags.remove(ClientScript.CONTINUE);
         }
         Args args = Args.parse(words, values, flags);
-        ClientSettings settings = ClientSettings.of(args);
+        ClientSettings settings = ClientSettings.of(args, io.home());
         ClientOutput output = new ClientOutput(io, args.flag(JSON) ? ClientOutput.Style.JSON
                 : args.flag(QUIET) || args.flag("quiet") ? ClientOutput.Style.QUIET : ClientOutput.Style.TEXT);
         List<String> positionals = args.positionals();
@@ -124,7 +131,7 @@ final class ClientCommand implements Command {
         } catch (IOException e) {
             io.err().println("loomftp client: " + ClientOutput.message(e));
             shell.disconnectQuietly();
-            return ExitCode.FAILURE;
+            return ClientOutput.exitCode(e);
         } finally {
             shell.closeInput();
         }
@@ -145,7 +152,8 @@ final class ClientCommand implements Command {
                 commands = Files.readAllLines(Args.path(args.value(BATCH).get())).stream().map(String::strip)
                         .filter(command -> !command.isEmpty() && !command.startsWith("#")).toList();
             } catch (IOException | UsageException e) {
-                io.err().println("loomftp client: cannot read " + args.value(BATCH).get() + ": " + e.getMessage());
+                io.err().println("loomftp client: cannot read " + args.value(BATCH).get() + ": "
+                        + (e instanceof IOException unread ? ErrorText.of(unread) : e.getMessage()));
                 return ExitCode.FAILURE;
             }
         }

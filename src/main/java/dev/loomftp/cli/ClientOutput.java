@@ -96,12 +96,16 @@ final class ClientOutput {
         return code;
     }
 
-    /** The words for a failure, with the usual ones said plainly. */
+    /**
+     * The words for a failure, with the usual ones said plainly: the server's own reply as it
+     * came, and never the name of a Java class.
+     */
     static String message(IOException error) {
         return switch (error) {
+            case FtpException refused -> refused.getMessage();
             case UnknownHostException unknown -> "unknown host " + unknown.getMessage();
-            case SSLException tls -> "TLS failed: " + tls.getMessage();
-            default -> error.getMessage();
+            case SSLException tls -> "TLS failed: " + ErrorText.of(tls);
+            default -> ErrorText.of(error);
         };
     }
 
@@ -114,6 +118,7 @@ final class ClientOutput {
             case FtpException refused when refused.reply().code() == 530 -> ExitCode.LOGIN;
             case FtpException refused when refused.reply().code() == 550 && !denied(refused) -> ExitCode.NOT_FOUND;
             case ClientSettings.LoginException noCredentials -> ExitCode.LOGIN;
+            case ClientScript.MissingFolderException missing -> ExitCode.NOT_FOUND;
             case ConnectException refused -> ExitCode.CONNECTION;
             case UnknownHostException unknown -> ExitCode.CONNECTION;
             case SocketTimeoutException late -> ExitCode.CONNECTION;

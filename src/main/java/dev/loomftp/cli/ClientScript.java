@@ -1,6 +1,7 @@
 package dev.loomftp.cli;
 
 import dev.loomftp.client.FtpClient;
+import dev.loomftp.client.FtpException;
 import dev.loomftp.client.FtpUrl;
 import dev.loomftp.client.Mirror;
 import java.io.IOException;
@@ -23,9 +24,11 @@ final class ClientScript {
     static final String ONLY_NEWER = "n";
     static final String DELETE = "e";
     static final String PARALLEL = "P";
+    /** put: make the URL's folder, and those above it, when missing (curl's name). */
+    static final String CREATE_FOLDERS = "ftp-create-dirs";
     /** The options of the actions, oneLetter and long, on top of the connection's. */
     static final Set<String> FLAGS = Set.of(CONTINUE, "continue", REVERSE, "reverse", ONLY_NEWER, "only-newer",
-            DELETE, "delete");
+            DELETE, "delete", CREATE_FOLDERS);
     static final Set<String> VALUES = Set.of(PARALLEL, "parallel");
     private static final int MAX_PARALLEL = 64;
 
@@ -47,7 +50,7 @@ final class ClientScript {
         FtpUrl url = operation.url();
         FtpClient client;
         try {
-            client = settings.open(url, io);
+            client = settings.open(url, io, question -> LineInput.ask(io, question));
         } catch (IOException e) {
             return output.fail(e);
         }
@@ -94,9 +97,13 @@ final class ClientScript {
                 expect(operands.size() >= 2, "put needs LOCAL... URL");
                 FtpUrl url = url(operands.getLast());
                 List<Path> sources = operands.subList(0, operands.size() - 1).stream().map(Path::of).toList();
+                boolean createFolders = args.flag(CREATE_FOLDERS);
                 yield operation(url, (client, actions) -> {
+                    if (createFolders) {
+                        actions.makeFolders(url.path());
+                    }
                     for (Path source : sources) {
-                        actions.put(source, Mirror.child(url.path(), source.getFileName().toString()), resume);
+                        putInto(client, actions, source, url.path(), resume);
                     }
                 });
             }
@@ -120,7 +127,7 @@ final class ClientScript {
             FtpUrl url = url(operands.get(1));
             String remote = url.path().endsWith("/") ? url.path() + local.getFileName() : url.path();
             return operation(url, (client, actions) -> actions.mirror(true, remote, local, options,
-                    () -> settings.open(url, io)));
+                    () -> settings.open(url, io, ServerTrust.Asker.NOBODY)));
         }
         expect(operands.size() == 1 || operands.size() == 2, "mirror needs URL [LOCAL]");
         FtpUrl url = url(operands.getFirst());
@@ -136,7 +143,32 @@ final class ClientScript {
         }
         Path target = local.toAbsolutePath().normalize();
         return operation(url, (client, actions) -> actions.mirror(false, url.path(), target, options,
-                () -> settings.open(url, io)));
+                () -> settings.open(url, io, ServerTrust.Asker.NOBODY)));
+    }
+
+    /**
+     * Uploads {@code source} into the remote {@code folder}. When the server refuses and the folder
+     * is missing, says so, and how to make it: servers answer STOR into a missing folder with
+     * anything from 550 to 553.
+     */
+    private static void putInto(FtpClient client, ClientActions actions, Path source, String folder, boolean resume)
+            throws IOException {
+        try {
+            actions.put(source, Mirror.child(folder, source.getFileName().toString()), resume);
+        } catch (FtpException refused) {
+            if (!folder.isEmpty() && !client.isFolder(folder)) {
+                throw new MissingFolderException("no folder " + folder + " on the server (put --" + CREATE_FOLDERS
+                        + " makes it): " + refused.getMessage(), refused);
+            }
+            throw refused;
+        }
+    }
+
+    /** A remote folder that is not there: exit code 7, as for a missing file. */
+    static final class MissingFolderException extends IOException {
+        MissingFolderException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     private static Operation operation(FtpUrl url, Work work) {

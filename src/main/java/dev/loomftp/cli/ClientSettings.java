@@ -2,16 +2,14 @@ package dev.loomftp.cli;
 
 import dev.loomftp.client.FtpClient;
 import dev.loomftp.client.FtpUrl;
+import dev.loomftp.client.KnownHosts;
 import dev.loomftp.client.Netrc;
-import dev.loomftp.client.Trust;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
-import javax.net.ssl.SSLContext;
 
 /**
  * How {@code loomftp client} connects, from its options: TLS and whom to trust, where the
@@ -21,12 +19,13 @@ import javax.net.ssl.SSLContext;
  * @param tls         explicit FTPS (AUTH TLS) on plain {@code ftp://} connections
  * @param fingerprint the SHA-256 of the one server certificate to trust, instead of the JDK's authorities
  * @param netrc       the netrc file to look in for a password
+ * @param knownHosts  the file of the server certificates the user chose to trust
  * @param active      active data connections instead of passive
  * @param compress    MODE Z transfers
  * @param rateLimit   the most bytes a second each transfer moves, or 0 for no limit
  */
-record ClientSettings(boolean tls, Optional<String> fingerprint, Path netrc, boolean active, boolean compress,
-        long rateLimit) {
+record ClientSettings(boolean tls, Optional<String> fingerprint, Path netrc, Path knownHosts, boolean active,
+        boolean compress, long rateLimit) {
     static final String TLS = "tls";
     static final String FINGERPRINT = "fingerprint";
     static final String NETRC = "netrc-file";
@@ -40,14 +39,15 @@ record ClientSettings(boolean tls, Optional<String> fingerprint, Path netrc, boo
     private static final String PASSWORD_VARIABLE = "LOOMFTP_PASSWORD";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    static ClientSettings of(Args args) throws UsageException {
+    /** The settings {@code args} ask for; files not named there are looked for in {@code home}. */
+    static ClientSettings of(Args args, Path home) throws UsageException {
         long rate = 0;
         if (args.value(LIMIT_RATE).isPresent()) {
             rate = rate(args.value(LIMIT_RATE).get());
         }
         return new ClientSettings(args.flag(TLS) || args.value(FINGERPRINT).isPresent(), args.value(FINGERPRINT),
-                args.value(NETRC).map(Path::of).orElse(Path.of(System.getProperty("user.home"), ".netrc")),
-                args.flag(ACTIVE), args.flag(COMPRESS), rate);
+                args.value(NETRC).map(Path::of).orElse(home.resolve(".netrc")),
+                home.resolve(".loomftp").resolve("known_hosts"), args.flag(ACTIVE), args.flag(COMPRESS), rate);
     }
 
     /** A rate as curl writes it: bytes a second, or with K, M or G (1024 based). */
@@ -72,31 +72,31 @@ record ClientSettings(boolean tls, Optional<String> fingerprint, Path netrc, boo
 
     /**
      * Connects: implicit TLS first for {@code ftps://}, AUTH TLS after the greeting with
-     * {@link #tls}, plain otherwise.
+     * {@link #tls}, plain otherwise. A certificate that no one vouches for is put to
+     * {@code asker}, as {@link ServerTrust} says.
      */
-    FtpClient connect(String host, int port, boolean implicitTls) throws IOException {
-        try {
+    FtpClient connect(String host, int port, boolean implicitTls, ServerTrust.Asker asker) throws IOException {
+        if (!implicitTls && !tls) {
+            return FtpClient.connect(host, port, TIMEOUT);
+        }
+        return new ServerTrust(fingerprint, KnownHosts.in(knownHosts)).connect(host, port, asker, trust -> {
             if (implicitTls) {
-                return FtpClient.connectTls(host, port, TIMEOUT, trust());
+                return FtpClient.connectTls(host, port, TIMEOUT, trust);
             }
             FtpClient client = FtpClient.connect(host, port, TIMEOUT);
-            if (tls) {
-                try {
-                    client.startTls(trust());
-                } catch (IOException | GeneralSecurityException | RuntimeException e) {
-                    client.close();
-                    throw e;
-                }
+            try {
+                client.startTls(trust);
+            } catch (IOException | RuntimeException e) {
+                client.close();
+                throw e;
             }
             return client;
-        } catch (GeneralSecurityException e) {
-            throw new IOException("cannot set up TLS: " + e.getMessage(), e);
-        }
+        });
     }
 
     /** Connects to the URL's server and logs in, with the transfer settings applied. */
-    FtpClient open(FtpUrl url, Io io) throws IOException {
-        FtpClient client = connect(url.host(), url.port(), url.implicitTls());
+    FtpClient open(FtpUrl url, Io io, ServerTrust.Asker asker) throws IOException {
+        FtpClient client = connect(url.host(), url.port(), url.implicitTls(), asker);
         try {
             Netrc.Credentials credentials = credentials(url, io);
             try {
@@ -121,19 +121,15 @@ record ClientSettings(boolean tls, Optional<String> fingerprint, Path netrc, boo
         }
     }
 
-    private SSLContext trust() throws GeneralSecurityException {
-        return fingerprint.isPresent() ? Trust.pinned(fingerprint.get()) : Trust.system();
-    }
-
     /**
      * The user and password: from the URL and LOOMFTP_PASSWORD, the netrc file, or a prompt
      * without echo. An address without a user that netrc does not know logs in as anonymous, as
      * curl and lftp do.
      */
     Netrc.Credentials credentials(FtpUrl url, Io io) throws IOException {
-        String fromEnvironment = System.getenv(PASSWORD_VARIABLE);
-        if (fromEnvironment != null && url.user().isPresent()) {
-            return new Netrc.Credentials(url.user().get(), fromEnvironment.toCharArray());
+        Optional<String> fromEnvironment = io.variable(PASSWORD_VARIABLE);
+        if (fromEnvironment.isPresent() && url.user().isPresent()) {
+            return new Netrc.Credentials(url.user().get(), fromEnvironment.get().toCharArray());
         }
         Optional<Netrc.Credentials> found = Netrc.find(netrc, url.host(), url.user());
         if (found.isPresent()) {
@@ -149,7 +145,7 @@ record ClientSettings(boolean tls, Optional<String> fingerprint, Path netrc, boo
             }
         }
         throw new LoginException("no password for " + url.user().get() + "@" + url.host() + ": set "
-                + PASSWORD_VARIABLE + ", or add the host to ~/.netrc");
+                + PASSWORD_VARIABLE + ", or add the host to " + netrc);
     }
 
     /** No way to log in: exit code 5, like a refused password. */

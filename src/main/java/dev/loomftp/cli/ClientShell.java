@@ -176,7 +176,7 @@ final class ClientShell {
 
     private void connect(String toHost, int toPort, boolean implicit) throws IOException {
         disconnect();
-        client = settings.connect(toHost, toPort, implicit);
+        client = settings.connect(toHost, toPort, implicit, input::ask);
         client.active(active);
         client.limitRate(settings.rateLimit());
         host = toHost;
@@ -286,7 +286,7 @@ final class ClientShell {
         if (password == null) {
             throw new IOException("log in first");
         }
-        FtpClient extra = settings.connect(host, port, implicitTls);
+        FtpClient extra = settings.connect(host, port, implicitTls, ServerTrust.Asker.NOBODY);
         char[] secret = password.clone();
         try {
             extra.login(user, secret);
@@ -384,7 +384,7 @@ final class ClientShell {
             process.getInputStream().transferTo(io.out());
             process.waitFor();
         } catch (IOException e) {
-            io.err().println("cannot run: " + e.getMessage());
+            io.err().println("cannot run: " + ErrorText.of(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

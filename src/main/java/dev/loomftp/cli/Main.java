@@ -2,7 +2,11 @@ package dev.loomftp.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -65,9 +69,25 @@ public final class Main {
             io.err().print(command.get().usage());
             return ExitCode.USAGE;
         } catch (RuntimeException bug) {
-            // A user gets one line, never a stack trace; the line names the fault for a bug report.
-            io.err().println("loomftp " + first + ": unexpected error (please report it): " + bug);
+            io.err().println("loomftp " + first + ": " + unexpected(bug));
             return ExitCode.FAILURE;
+        }
+    }
+
+    /**
+     * One line about a fault in loomftp itself, never a stack trace or a Java class name: those go
+     * to a file in the temporary folder that the line names, for a bug report.
+     */
+    static String unexpected(RuntimeException bug) {
+        String text = "unexpected error, a fault in loomftp: please report it";
+        try {
+            Path details = Files.createTempFile("loomftp-error-", ".txt");
+            StringWriter trace = new StringWriter();
+            bug.printStackTrace(new PrintWriter(trace));
+            Files.writeString(details, "loomftp " + version() + "\n" + trace);
+            return text + ", with the details in " + details;
+        } catch (IOException | RuntimeException noFile) {
+            return text;
         }
     }
 

@@ -4,10 +4,12 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /**
  * Plain lines from standard input, as scripts and tests feed them: the prompt is printed, the
- * line read as typed. Passwords come from the console without echo when there is one.
+ * line read as typed. Passwords come from the console without echo when there is one, and
+ * questions are asked on the terminal when there is one.
  */
 final class PlainInput implements LineInput {
     private final Io io;
@@ -32,6 +34,12 @@ final class PlainInput implements LineInput {
         }
         String line = readLine(prompt);
         return line == null ? null : line.toCharArray();
+    }
+
+    /** Asks on the terminal, when there is one: standard input may be a file of commands. */
+    @Override
+    public Optional<String> ask(String question) throws IOException {
+        return LineInput.ask(io, question);
     }
 
     /** Leaves standard input open: it belongs to the process, not to the shell. */

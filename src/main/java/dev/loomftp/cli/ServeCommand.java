@@ -90,7 +90,7 @@ final class ServeCommand implements Command {
         try {
             server = FtpServer.start(config, users);
         } catch (IOException e) {
-            io.err().println("loomftp serve: cannot start: " + describe(e));
+            io.err().println("loomftp serve: cannot start: " + ErrorText.of(e));
             return ExitCode.FAILURE;
         }
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("loomftp-shutdown").unstarted(server::close));
@@ -144,14 +144,5 @@ final class ServeCommand implements Command {
         }
         addresses.sort(Comparator.comparing((InetAddress address) -> !(address instanceof Inet4Address)));
         return addresses;
-    }
-
-    /** The error's message for the operator; a few the JDK leaves without one get words of their own. */
-    private static String describe(IOException e) {
-        String message = e.getMessage();
-        if (message != null && !message.isBlank()) {
-            return message;
-        }
-        return e instanceof java.net.BindException ? "the address is in use" : "input/output error";
     }
 }

@@ -3,6 +3,7 @@ package dev.loomftp.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.jline.reader.Completer;
 import org.jline.reader.EndOfFileException;
@@ -82,6 +83,20 @@ public final class TerminalInput implements LineInput {
             return new char[0];
         } catch (EndOfFileException e) {
             return null;
+        }
+    }
+
+    /** The answer to a question, typed on the prompt of its last line, which the history does not keep. */
+    @Override
+    public Optional<String> ask(String question) {
+        int prompt = question.lastIndexOf('\n') + 1;
+        terminal.writer().print(question.substring(0, prompt));
+        terminal.writer().flush();
+        reader.setVariable(LineReader.DISABLE_HISTORY, true);
+        try {
+            return Optional.ofNullable(readLine(question.substring(prompt)));
+        } finally {
+            reader.setVariable(LineReader.DISABLE_HISTORY, false);
         }
     }
 

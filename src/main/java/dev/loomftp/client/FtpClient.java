@@ -24,6 +24,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -125,6 +126,10 @@ public final class FtpClient implements AutoCloseable {
             try {
                 secured.startHandshake();
             } catch (SSLException e) {
+                if (certificateRefused(e)) {
+                    // The port spoke TLS far enough to show a certificate: no hint about ports.
+                    throw e;
+                }
                 throw new SSLException(e.getMessage() + " (ftps:// is for implicit FTPS ports; for explicit FTPS, "
                         + "use ftp:// and TLS after connecting)", e);
             }
@@ -137,6 +142,16 @@ public final class FtpClient implements AutoCloseable {
             plain.close();
             throw e;
         }
+    }
+
+    /** Whether a handshake failed on the server's certificate. */
+    private static boolean certificateRefused(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CertificateException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -216,6 +231,62 @@ public final class FtpClient implements AutoCloseable {
 
     public void mkdir(String path) throws IOException {
         expect(command("MKD " + path), 257, "cannot make folder");
+    }
+
+    /**
+     * Makes every folder of {@code path} that is missing, as {@code mkdir -p} does, and leaves the
+     * working folder where it was. Servers cannot make a folder whose parent is missing, and do
+     * not agree on what MKD of a folder that exists answers (vsftpd: 550, as for any failure), so
+     * the path is walked one folder at a time: CWD into each, and MKD where that fails.
+     *
+     * @return the folders made, top down, each written as {@code path} is (relative or absolute)
+     */
+    public List<String> makeFolders(String path) throws IOException {
+        String home = pwd();
+        List<String> made = new ArrayList<>();
+        try {
+            String walked = path.startsWith("/") ? "/" : "";
+            if (!walked.isEmpty()) {
+                cwd("/");
+            }
+            for (String name : path.split("/")) {
+                if (name.isEmpty()) {
+                    continue;
+                }
+                walked = walked.isEmpty() || walked.endsWith("/") ? walked + name : walked + "/" + name;
+                if (command("CWD " + name).code() == 250) {
+                    continue;
+                }
+                // CWD after MKD tells a folder just made, or made by someone else meanwhile, from a refusal.
+                Reply mkd = command("MKD " + name);
+                Reply into = command("CWD " + name);
+                if (into.code() != 250) {
+                    throw new FtpException("cannot make folder " + walked, mkd.code() == 257 ? into : mkd);
+                }
+                if (mkd.code() == 257) {
+                    made.add(walked);
+                }
+            }
+        } catch (IOException e) {
+            try {
+                cwd(home);
+            } catch (IOException lost) {
+                e.addSuppressed(lost);
+            }
+            throw e;
+        }
+        cwd(home);
+        return made;
+    }
+
+    /** Whether {@code path} is a folder this user may enter: CWD there, and back. */
+    public boolean isFolder(String path) throws IOException {
+        String home = pwd();
+        if (command("CWD " + path).code() != 250) {
+            return false;
+        }
+        cwd(home);
+        return true;
     }
 
     public void rmdir(String path) throws IOException {

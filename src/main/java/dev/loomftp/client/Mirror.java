@@ -127,14 +127,19 @@ public final class Mirror {
         return mirror.copy(true);
     }
 
-    /** Mirrors the local folder {@code local} into the remote folder {@code remote}. */
+    /**
+     * Mirrors the local folder {@code local} into the remote folder {@code remote}, making it and
+     * every missing folder above it first, as lftp does.
+     */
     public static Result upload(FtpClient client, Connector connector, Path local, String remote, Options options,
             Reporter reporter) throws IOException, InterruptedException {
         if (!Files.isDirectory(local)) {
             throw new IOException("no such local folder: " + local);
         }
         Mirror mirror = new Mirror(client, connector, options, reporter, local, remote);
-        mirror.planUp(local, remote, mirror.remoteFolderExists(remote));
+        List<String> made = client.makeFolders(remote);
+        made.forEach(mirror::madeFolder);
+        mirror.planUp(local, remote, made.isEmpty());
         return mirror.copy(false);
     }
 
@@ -187,18 +192,13 @@ public final class Mirror {
     }
 
     /**
-     * Plans the copies from {@code local} into {@code remote}, making the remote folder when it
-     * is not there. Whether it is there comes from its parent's listing, as servers disagree on
-     * what listing a missing folder gives (vsftpd: an empty list; pyftpdlib: 501; loomftp: 550).
+     * Plans the copies from {@code local} into the remote folder {@code remote}, which is listed
+     * only when it was there before: a folder just made is empty. Missing folders below are made.
      */
-    private void planUp(Path local, String remote, boolean exists) throws IOException {
+    private void planUp(Path local, String remote, boolean existed) throws IOException {
         Map<String, RemoteEntry> present = new HashMap<>();
-        if (exists) {
+        if (existed) {
             client.listEntries(remote).forEach(entry -> present.put(entry.name(), entry));
-        } else {
-            client.mkdir(remote);
-            folders++;
-            reporter.report(Action.MKDIR, shown(remote), 0);
         }
         try (Stream<Path> listed = Files.list(local)) {
             for (Path path : listed.sorted().toList()) {
@@ -210,6 +210,10 @@ public final class Mirror {
                     if (there != null && !there.isFolder()) {
                         failures.add(to + ": a file is in the way of the folder");
                     } else {
+                        if (there == null) {
+                            client.mkdir(to);
+                            madeFolder(to);
+                        }
                         planUp(path, to, there != null);
                     }
                 } else if (entry.file()) {
@@ -244,16 +248,9 @@ public final class Mirror {
         return relative.isEmpty() ? "." : relative;
     }
 
-    /** Whether {@code remote} is a folder: the login folder always is; others must be in their parent's listing. */
-    private boolean remoteFolderExists(String remote) throws IOException {
-        String path = remote.replaceAll("/+$", "");
-        if (path.isEmpty()) {
-            return true;
-        }
-        int slash = path.lastIndexOf('/');
-        String parent = slash < 0 ? "" : slash == 0 ? "/" : path.substring(0, slash);
-        String name = path.substring(slash + 1);
-        return client.listEntries(parent).stream().anyMatch(entry -> entry.isFolder() && entry.name().equals(name));
+    private void madeFolder(String remote) {
+        folders++;
+        reporter.report(Action.MKDIR, shown(remote), 0);
     }
 
     /**
@@ -356,7 +353,13 @@ public final class Mirror {
                 }
                 scope.join();
             } catch (StructuredTaskScope.FailedException e) {
-                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+                // The tasks throw IOException, or fail on a bug that must stay one.
+                switch (e.getCause()) {
+                    case IOException io -> throw io;
+                    case RuntimeException bug -> throw bug;
+                    case Error error -> throw error;
+                    default -> throw new IllegalStateException("a mirror task failed unexpectedly", e.getCause());
+                }
             }
         }
         return new Result(copied.get(), bytes.get(), unchanged, folders, deleted, List.copyOf(failures));

@@ -35,7 +35,7 @@ final class Cli {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Io io = new Io(new ByteArrayInputStream(stdin.getBytes(UTF_8)), new PrintStream(out, true, UTF_8),
-                new PrintStream(err, true, UTF_8), null);
+                new PrintStream(err, true, UTF_8), null, java.util.Map.of(), null);
         int code = main().run(args, io);
         return new Result(code, out.toString(UTF_8), err.toString(UTF_8));
     }

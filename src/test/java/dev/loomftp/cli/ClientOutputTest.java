@@ -14,7 +14,7 @@ class ClientOutputTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private final Io io = new Io(new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8), null);
+            new PrintStream(err, true, StandardCharsets.UTF_8), null, java.util.Map.of(), null);
 
     @Test
     void aTerminalShowsBytesPercentRateAndEta() {

@@ -1,14 +1,19 @@
 package dev.loomftp.cli;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loomftp.cli.Cli.Result;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,6 +48,49 @@ class MainTest {
 
         assertEquals(new Result(ExitCode.OK, "loomftp " + version + "\n", ""), Cli.run(List.of(option)));
         assertFalse(version.equals("unknown") || version.contains("${"), version);
+    }
+
+    @Test
+    void aFaultInLoomftpIsOneLineThatNamesAFileWithTheDetails() throws IOException {
+        Command broken = new Command() {
+            @Override
+            public String name() {
+                return "broken";
+            }
+
+            @Override
+            public String summary() {
+                return "fails";
+            }
+
+            @Override
+            public String usage() {
+                return "";
+            }
+
+            @Override
+            public int run(List<String> args, Io io) {
+                throw new IllegalStateException("a state that cannot be");
+            }
+        };
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream nowhere = new PrintStream(new ByteArrayOutputStream(), true, UTF_8);
+        int code = new Main(List.of(broken)).run(List.of("broken"), new Io(new ByteArrayInputStream(new byte[0]),
+                nowhere, new PrintStream(err, true, UTF_8), null, Map.of(), null));
+
+        String line = err.toString(UTF_8);
+        assertEquals(ExitCode.FAILURE, code);
+        assertTrue(line.startsWith("loomftp broken: unexpected error, a fault in loomftp: please report it, with the "
+                + "details in "), line);
+        assertFalse(line.contains("Exception") || line.contains("java."), line);
+        Path details = Path.of(line.substring(line.lastIndexOf(" in ") + 4).strip());
+        try {
+            String trace = Files.readString(details);
+            assertTrue(trace.contains("IllegalStateException: a state that cannot be"), trace);
+            assertTrue(trace.contains("\tat "), "the stack trace: " + trace);
+        } finally {
+            Files.deleteIfExists(details);
+        }
     }
 
     @Test

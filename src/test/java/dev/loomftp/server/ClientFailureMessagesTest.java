@@ -51,6 +51,15 @@ class ClientFailureMessagesTest {
     }
 
     @Test
+    void aLocalFolderThatIsNotThereIsNamed() throws IOException {
+        server = TestServer.start(folder).withUser("alice", PASSWORD);
+        Files.writeString(server.folder("alice").resolve("a.txt"), "a");
+        Path nowhere = local.resolve("no-such-folder/a.txt");
+        Run run = client(PASSWORD, "get", url("a.txt"), nowhere.toString());
+        assertOneLine(run, 6, "no such file or folder: " + nowhere + ".part");
+    }
+
+    @Test
     void tlsAskedOfAServerWithoutIt() throws IOException {
         server = TestServer.start(folder).withUser("alice", PASSWORD);
         Run run = client(PASSWORD, "--tls", "ls", url(""));

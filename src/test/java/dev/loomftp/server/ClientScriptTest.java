@@ -124,7 +124,7 @@ class ClientScriptTest {
         server = TestServer.startTls(tlsFolder, TestServer.tls(tlsFolder, dev.loomftp.config.Config.Policy.REQUIRED,
                 dev.loomftp.config.Config.Policy.REQUIRED, List.of(), true)).withUser("alice", "alice-password");
         Files.writeString(server.folder("alice").resolve("secret.txt"), "over TLS");
-        String fingerprint = fingerprint(tlsFolder);
+        String fingerprint = TestServer.fingerprint(tlsFolder);
 
         Run get = client("get", "--fingerprint", fingerprint, url("secret.txt"), local.resolve("got.txt").toString());
         assertEquals(0, get.exitCode(), get.err());
@@ -148,21 +148,10 @@ class ClientScriptTest {
                 List.of(new dev.loomftp.config.Config.Listener("127.0.0.1", 0)), true)).withUser("alice", "alice-password");
         Files.writeString(server.folder("alice").resolve("implicit.txt"), "implicit");
         int implicitPort = server.server().addresses().get(1).getPort();
-        Run get = client("get", "--fingerprint", fingerprint(tlsFolder),
+        Run get = client("get", "--fingerprint", TestServer.fingerprint(tlsFolder),
                 "ftps://alice@127.0.0.1:" + implicitPort + "/implicit.txt", local.resolve("i.txt").toString());
         assertEquals(0, get.exitCode(), get.err());
         assertEquals("implicit", Files.readString(local.resolve("i.txt")));
-    }
-
-    private static String fingerprint(Path tlsFolder) throws Exception {
-        java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
-        char[] password = Files.readString(tlsFolder.resolve("tls.p12.password")).strip().toCharArray();
-        try (var in = Files.newInputStream(tlsFolder.resolve("tls.p12"))) {
-            keys.load(in, password);
-        }
-        byte[] der = keys.getCertificate(keys.aliases().nextElement()).getEncoded();
-        return java.util.HexFormat.ofDelimiter(":").formatHex(
-                java.security.MessageDigest.getInstance("SHA-256").digest(der));
     }
 
     @Test

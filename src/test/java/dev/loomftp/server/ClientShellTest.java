@@ -123,7 +123,7 @@ class ClientShellTest {
             closedPort = probe.getLocalPort();
         }
         ClientRunner.Run session = shell(List.of("127.0.0.1", Integer.toString(closedPort)), "");
-        assertEquals(1, session.exitCode());
+        assertEquals(4, session.exitCode(), "the exit code of scripts for a server that cannot be reached");
         assertEquals(1, session.err().lines().count(), session.err());
         assertTrue(session.err().startsWith("loomftp client: "), session.err());
     }

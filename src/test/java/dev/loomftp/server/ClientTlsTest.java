@@ -149,6 +149,23 @@ class ClientTlsTest {
         }
     }
 
+    @Test
+    void anUntrustedCertificateOnAnImplicitPortIsExplainedWithoutAHintAboutPorts() throws Exception {
+        start(List.of(new Config.Listener("127.0.0.1", 0)));
+        String url = "ftps://alice@127.0.0.1:" + server.server().addresses().get(1).getPort() + "/";
+        ClientRunner.Run run = ClientRunner.client(java.util.Map.of("HOME", local.toString(), "LOOMFTP_PASSWORD",
+                PASSWORD), "", List.of("ls", url));
+        assertEquals(4, run.exitCode(), run.describe());
+        String fingerprint = TestServer.fingerprint(folder);
+        assertTrue(run.err().contains(" is not trusted: it is self-signed") && run.err().contains("--fingerprint "
+                + fingerprint), run.describe());
+        assertFalse(run.err().contains("implicit FTPS ports"), "the port spoke TLS: " + run.describe());
+
+        ClientRunner.Run pinned = ClientRunner.client(java.util.Map.of("HOME", local.toString(), "LOOMFTP_PASSWORD",
+                PASSWORD), "", List.of("--fingerprint", fingerprint, "ls", url));
+        assertEquals(0, pinned.exitCode(), pinned.describe());
+    }
+
     /** The server's self-signed certificate, as the server made it in the test's folder. */
     private java.security.cert.Certificate serverCertificate() throws Exception {
         KeyStore keys = KeyStore.getInstance("PKCS12");

@@ -9,17 +9,13 @@ import dev.loomftp.cli.RemoteFolders;
 import dev.loomftp.cli.ShellCompleter;
 import dev.loomftp.cli.TerminalInput;
 import dev.loomftp.client.FtpClient;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.jline.terminal.impl.DumbTerminal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -94,7 +90,7 @@ class TerminalInputTest {
     void historyIsWrittenToItsFileAndReadBackWithoutPasswords() throws IOException {
         Path history = folder.resolve("history");
         String typed = "user alice\n" + "PASS typed-secret\n" + "masked-secret\n" + "ls Public\n";
-        try (TerminalInput input = terminal(typed, new ByteArrayOutputStream(), history)) {
+        try (TerminalInput input = terminal(TypedTerminal.typing(typed), history)) {
             assertEquals("user alice", input.readLine("ftp> "));
             assertEquals("PASS typed-secret", input.readLine("ftp> "));
             assertArrayEquals("masked-secret".toCharArray(), input.readPassword("Password: "));
@@ -105,7 +101,7 @@ class TerminalInputTest {
         assertTrue(file.contains("ls Public") && file.contains("user alice"), file);
         assertTrue(!file.contains("secret"), "no password in the history: " + file);
 
-        try (TerminalInput next = terminal(PREVIOUS + "\n" + PREVIOUS + PREVIOUS + "\n", new ByteArrayOutputStream(),
+        try (TerminalInput next = terminal(TypedTerminal.typing(PREVIOUS + "\n" + PREVIOUS + PREVIOUS + "\n"),
                 history)) {
             assertEquals("ls Public", next.readLine("ftp> "), "the last session's last line");
             assertEquals("user alice", next.readLine("ftp> "));
@@ -114,18 +110,18 @@ class TerminalInputTest {
 
     @Test
     void thePasswordIsNotEchoed() throws IOException {
-        ByteArrayOutputStream shown = new ByteArrayOutputStream();
-        try (TerminalInput input = terminal("masked-secret\n", shown, folder.resolve("history"))) {
+        TypedTerminal typed = TypedTerminal.typing("masked-secret\n");
+        try (TerminalInput input = terminal(typed, folder.resolve("history"))) {
             assertArrayEquals("masked-secret".toCharArray(), input.readPassword("Password: "));
         }
-        String screen = shown.toString(StandardCharsets.UTF_8);
+        String screen = typed.screen();
         assertTrue(screen.contains("Password: ") && !screen.contains("masked"), screen);
     }
 
     /** The lines that {@code typed} gives through the shell's input, until the end of it. */
     private List<String> lines(String typed) throws IOException {
         List<String> lines = new ArrayList<>();
-        try (TerminalInput input = terminal(typed, new ByteArrayOutputStream(), folder.resolve("history"))) {
+        try (TerminalInput input = terminal(TypedTerminal.typing(typed), folder.resolve("history"))) {
             for (String line = input.readLine("ftp> "); line != null; line = input.readLine("ftp> ")) {
                 lines.add(line);
             }
@@ -133,9 +129,7 @@ class TerminalInputTest {
         return lines;
     }
 
-    private TerminalInput terminal(String typed, ByteArrayOutputStream shown, Path history) throws IOException {
-        DumbTerminal terminal = new DumbTerminal("test", "ansi",
-                new ByteArrayInputStream(typed.getBytes(StandardCharsets.UTF_8)), shown, StandardCharsets.UTF_8);
-        return new TerminalInput(terminal, history, new ShellCompleter(remote, () -> local));
+    private TerminalInput terminal(TypedTerminal typed, Path history) throws IOException {
+        return typed.open(history, new ShellCompleter(remote, () -> local));
     }
 }

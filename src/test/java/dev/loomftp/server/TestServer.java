@@ -11,13 +11,18 @@ import dev.loomftp.config.Config;
 import dev.loomftp.users.FileUserStore;
 import dev.loomftp.users.PasswordHasher;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPClient;
@@ -144,6 +149,18 @@ final class TestServer implements AutoCloseable {
             boolean requireSessionReuse) {
         return new Config.Tls(control, data, implicit, null, null, folder.resolve("tls.p12"), null,
                 requireSessionReuse);
+    }
+
+    /** The SHA-256 fingerprint, {@code AB:CD:...}, of the certificate made in {@code tlsFolder} (see {@link #tls}). */
+    static String fingerprint(Path tlsFolder) throws IOException, GeneralSecurityException {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        char[] password = Files.readString(tlsFolder.resolve("tls.p12.password")).strip().toCharArray();
+        try (InputStream in = Files.newInputStream(tlsFolder.resolve("tls.p12"))) {
+            keys.load(in, password);
+        }
+        byte[] certificate = keys.getCertificate(keys.aliases().nextElement()).getEncoded();
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest(certificate);
+        return HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest);
     }
 
     /** Adds a user, whose home appears at the first login. */
