@@ -12,21 +12,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.commons.net.ftp.FTPClient;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Anonymous logins: off by default; when on, read-only and limited to the shared folder. */
+@ExtendWith(StopServers.class)
 class AnonymousTest {
     @TempDir
     Path folder;
 
     private TestServer server;
 
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     @Test
     void anonymousLoginsAreRefusedByDefault() throws IOException {

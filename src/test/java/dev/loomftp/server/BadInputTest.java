@@ -12,6 +12,7 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -21,6 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * should not be, and after each one the session (or, where it is closed, the next client) is
  * served as usual.
  */
+@ExtendWith(StopServers.class)
 class BadInputTest {
     private static final byte IAC = (byte) 0xFF;
     private static final byte SB = (byte) 0xFA;
@@ -40,7 +42,6 @@ class BadInputTest {
         try (RawClient next = RawClient.greeted(server.address()).login("alice", "alice-password")) {
             assertEquals(257, next.command("PWD").code(), "a new client is served after the bad input");
         }
-        server.close();
     }
 
     @ParameterizedTest(name = "{0} -> {1}")

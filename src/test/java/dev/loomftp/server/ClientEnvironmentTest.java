@@ -8,9 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * password in LOOMFTP_PASSWORD, and the netrc and history files in HOME, as curl, lftp and ftp
  * find theirs.
  */
+@ExtendWith(StopServers.class)
 class ClientEnvironmentTest {
     @TempDir
     Path folder;
@@ -33,10 +34,6 @@ class ClientEnvironmentTest {
         Files.writeString(server.folder("alice").resolve("notes.txt"), "my notes\n");
     }
 
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     @Test
     void thePasswordComesFromTheEnvironmentGiven() throws IOException {

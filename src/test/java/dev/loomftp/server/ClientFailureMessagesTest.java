@@ -11,8 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * password, a missing file, a refused write, and the TLS mismatches (TLS asked of a server
  * without it, TLS spoken to a plain port, plain FTP spoken to an implicit-TLS port).
  */
+@ExtendWith(StopServers.class)
 class ClientFailureMessagesTest {
     private static final String PASSWORD = "alice-password";
 
@@ -31,10 +32,6 @@ class ClientFailureMessagesTest {
 
     private TestServer server;
 
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     @Test
     void wrongPasswordMissingFileAndRefusedWrite() throws IOException {

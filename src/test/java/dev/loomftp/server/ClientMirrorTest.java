@@ -18,9 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * files, bytes and times; a second run copies nothing; only-newer, delete-extra, and a link in the
  * target that delete removes without following.
  */
+@ExtendWith(StopServers.class)
 class ClientMirrorTest {
     private static final String PASSWORD = "alice-password";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,10 +49,6 @@ class ClientMirrorTest {
         Files.writeString(netrc, "machine 127.0.0.1 login alice password " + PASSWORD + "\n");
     }
 
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     @Test
     void mirrorDownGivesWhatLftpsMirrorGivesAndASecondRunCopiesNothing() throws Exception {

@@ -14,13 +14,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import dev.loomftp.server.ClientRunner.Run;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The scriptable client commands, their arguments as curl and scp users expect, and their exit codes. */
+@ExtendWith(StopServers.class)
 class ClientScriptTest {
     @TempDir
     Path folder;
@@ -38,10 +39,6 @@ class ClientScriptTest {
         Files.writeString(netrc, "machine 127.0.0.1 login alice password alice-password\n");
     }
 
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
 
     @Test

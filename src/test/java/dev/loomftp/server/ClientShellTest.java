@@ -7,15 +7,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code loomftp client} driven through standard input, as a user would type: the original
  * client's way of asking for address and port, its command names, and the habitual ones.
  */
+@ExtendWith(StopServers.class)
 class ClientShellTest {
     @TempDir
     Path folder;
@@ -30,10 +31,6 @@ class ClientShellTest {
         server = TestServer.start(folder).withUser("alice", "alice-password");
     }
 
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     @Test
     void theOriginalCommandsWorkAfterTheAddressAndPortAreAsked() throws IOException {

@@ -22,8 +22,8 @@ import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.TrustManagerFactory;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -33,6 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * server that requires data connections to resume the control connection's TLS session: it answers
  * 522 to any that does not, so every transfer that succeeds here was resumed.
  */
+@ExtendWith(StopServers.class)
 class ClientTlsTest {
     private static final String PASSWORD = "alice-password";
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
@@ -45,12 +46,6 @@ class ClientTlsTest {
 
     private TestServer server;
 
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})

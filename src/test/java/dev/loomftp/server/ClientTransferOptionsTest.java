@@ -17,9 +17,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -29,6 +29,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * mget and mput with globs, machine-readable and quiet
  * output, and resuming a download or upload that was cut off mid-way.
  */
+@ExtendWith(StopServers.class)
 class ClientTransferOptionsTest {
     private static final String PASSWORD = "alice-password";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,10 +50,6 @@ class ClientTransferOptionsTest {
         Files.writeString(netrc, "machine 127.0.0.1 login alice password " + PASSWORD + "\n");
     }
 
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     @ParameterizedTest(name = "active {0}, MODE Z {1}")
     @CsvSource({"true, false", "false, true", "true, true"})

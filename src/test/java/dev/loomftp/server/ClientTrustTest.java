@@ -11,9 +11,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the user is asked, and a yes is remembered in the known hosts file under HOME and trusted from
  * then on without asking; a remembered certificate that changes is refused loudly.
  */
+@ExtendWith(StopServers.class)
 class ClientTrustTest {
     private static final String PASSWORD = "alice-password";
 
@@ -45,10 +46,6 @@ class ClientTrustTest {
         knownHosts = home.resolve(".loomftp/known_hosts");
     }
 
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     @Test
     void withoutATerminalAnUntrustedCertificateIsExplainedWithTheOptionThatTrustsIt() {

@@ -17,12 +17,13 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.commons.net.ftp.FTPClient;
 import org.apache.commons.net.ftp.FTPFile;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The file commands as Commons Net sends them: MLSD/MLST, MFMT, renames, folders, APPE, STOU, REST. */
+@ExtendWith(StopServers.class)
 class CommonsNetCommandsTest {
     private static final String PASSWORD = "alice-password";
 
@@ -40,10 +41,6 @@ class CommonsNetCommandsTest {
         client = server.login("alice", PASSWORD);
     }
 
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     @Test
     void makeListAndRemoveFolders() throws IOException {

@@ -16,6 +16,7 @@ import org.apache.commons.net.ftp.FTPClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -26,6 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * folders this test makes in its own temporary folder, never at a real system folder; JUnit
  * deletes that folder without following links.
  */
+@ExtendWith(StopServers.class)
 class ConfinementTest {
     private static final byte[] CANARY = "canary: must never be served or changed\n".getBytes(StandardCharsets.UTF_8);
 
@@ -46,7 +48,6 @@ class ConfinementTest {
 
     @AfterEach
     void stop() throws IOException {
-        server.close();
         assertArrayEquals(CANARY, Files.readAllBytes(outside.resolve("secret.txt")), "the canary is untouched");
         try (var entries = Files.list(outside)) {
             assertEquals(List.of(outside.resolve("secret.txt")), entries.toList(), "nothing was added outside");

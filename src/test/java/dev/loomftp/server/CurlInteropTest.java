@@ -11,12 +11,13 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The curl command-line client against the server: transfers, listings, created folders, resumes. */
+@ExtendWith(StopServers.class)
 class CurlInteropTest {
     private static final String PASSWORD = "alice-password";
 
@@ -37,12 +38,6 @@ class CurlInteropTest {
         home = server.folder("alice");
     }
 
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void uploadListAndDownload() throws Exception {

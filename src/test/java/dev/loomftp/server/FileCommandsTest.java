@@ -20,15 +20,16 @@ import java.util.List;
 import java.util.zip.CRC32;
 import org.apache.commons.net.ftp.FTPClient;
 import org.apache.commons.net.ftp.FTPFile;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The RFC 959 and RFC 3659 commands that change or describe files without a data connection,
  * and HASH: each with what a client sees and what happens on disk.
  */
+@ExtendWith(StopServers.class)
 class FileCommandsTest {
     private static final String PASSWORD = "alice-password";
 
@@ -44,10 +45,6 @@ class FileCommandsTest {
         home = server.folder("alice");
     }
 
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     @Test
     void foldersAreMadeAndRemoved() throws IOException {

@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,6 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * lftp do that by themselves; ftplib is given the session explicitly, as its users do for servers
  * that require it (vsftpd's {@code require_ssl_reuse}).
  */
+@ExtendWith(StopServers.class)
 class FtpsUploadInteropTest {
     private static final String PASSWORD = "alice-password";
     private static final int UPLOADS = Integer.getInteger("loomftp.ftpsUploads", 300);
@@ -60,12 +61,6 @@ class FtpsUploadInteropTest {
                 Config.Policy.OPTIONAL, List.of(), true)).withUser("alice", PASSWORD);
     }
 
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @ParameterizedTest(name = "TLS {0}")
     @ValueSource(strings = {"1.3", "1.2"})

@@ -19,8 +19,8 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import org.apache.commons.net.ftp.FTPSClient;
 import org.apache.commons.net.util.TrustManagerUtils;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with close_notify. These tests drive that over a real socket with JSSE as the client, at the
  * byte level, where curl and lftp only show it as a lost race (see {@link FtpsUploadInteropTest}).
  */
+@ExtendWith(StopServers.class)
 class FtpsUploadTest {
     private static final String PASSWORD = "alice-password";
 
@@ -39,12 +40,6 @@ class FtpsUploadTest {
 
     private TestServer server;
 
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void duringAnUploadTheServerSendsNothingUntilTheClientsEnd() throws Exception {
@@ -75,14 +70,13 @@ class FtpsUploadTest {
     void anUploadCutOffWithoutItsEndIsStill426() throws Exception {
         start();
         FTPSClient control = login();
-        try (Socket plain = openData(control, "STOR cut.bin")) {
-            SSLSocket data = handshake(plain);
-            data.getOutputStream().write(new byte[100_000]);
-            data.getOutputStream().flush();
-            // No close_notify, and a reset instead of the end of the stream.
-            plain.setSoLinger(true, 0);
-            plain.close();
-        }
+        Socket plain = openData(control, "STOR cut.bin");
+        SSLSocket data = handshake(plain);
+        data.getOutputStream().write(new byte[100_000]);
+        data.getOutputStream().flush();
+        // No close_notify, and a reset instead of the end of the stream.
+        plain.setSoLinger(true, 0);
+        plain.close();
         assertEquals(426, control.getReply(), control.getReplyString());
     }
 

@@ -12,12 +12,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Clients that mean harm: password guessing, command floods, connection floods and clients that
  * send a line a byte at a time. Each gets a clear reply and, after it, a new client is served.
  */
+@ExtendWith(StopServers.class)
 class HostileClientTest {
     private static final String PASSWORD = "alice-password";
 
@@ -32,8 +34,7 @@ class HostileClientTest {
         try (RawClient next = RawClient.greeted(server.address()).login("alice", PASSWORD)) {
             assertEquals(257, next.command("PWD").code(), "a new client is served afterwards");
         } finally {
-            server.close();
-        }
+            }
     }
 
     @Test

@@ -8,14 +8,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** lftp against the server: a whole tree mirrored up and back down, and UTF-8 names. */
+@ExtendWith(StopServers.class)
 class LftpInteropTest {
     private static final String PASSWORD = "alice-password";
 
@@ -34,12 +35,6 @@ class LftpInteropTest {
         server = TestServer.start(folder).withUser("alice", PASSWORD);
     }
 
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @ParameterizedTest(name = "MODE Z {0}")
     @ValueSource(booleans = {false, true})

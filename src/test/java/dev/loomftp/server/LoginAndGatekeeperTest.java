@@ -9,15 +9,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
 import org.apache.commons.net.ftp.FTPClient;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Logging in, and the gatekeeper that checks every command before it runs. */
+@ExtendWith(StopServers.class)
 class LoginAndGatekeeperTest {
     @TempDir
     Path folder;
@@ -29,10 +30,6 @@ class LoginAndGatekeeperTest {
         server = TestServer.start(folder).withUser("alice", "alice-password");
     }
 
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     @Test
     void goodLoginIsWelcomedAndStartsAtTheHomeFolder() throws IOException {

@@ -10,15 +10,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Permissions per mount and per user: list, read, write, delete, mkdir and rename, each refused
  * with 550 where it is not given, and a user who must use TLS.
  */
+@ExtendWith(StopServers.class)
 class PermissionsTest {
     @TempDir
     Path folder;
@@ -40,10 +41,6 @@ class PermissionsTest {
         Files.writeString(server.folder("dropper").resolve("mine.txt"), "mine");
     }
 
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     @Test
     void aDropBoxAcceptsUploadsButShowsAndChangesNothingElse() throws IOException {

@@ -13,9 +13,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * order, after the transfer (RFC 959). The download is large and the client does not read it, so
  * it would run until the stall timeout if ABOR were not found.
  */
+@ExtendWith(StopServers.class)
 class PipelinedAbortTest {
     private static final String PASSWORD = "alice-password";
 
@@ -42,10 +43,6 @@ class PipelinedAbortTest {
         Files.write(home.resolve("small.bin"), new byte[1234]);
     }
 
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     @Test
     void aborBehindAHundredPipelinedLinesIsAnsweredAtOnceAndEveryLineGetsOneReply() throws Exception {

@@ -12,9 +12,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code src/test/resources/interop/ftplib_check.py}: MLSD, REST both ways, ABOR of a running
  * download, and UTF-8 names.
  */
+@ExtendWith(StopServers.class)
 class PythonFtplibInteropTest {
     private static final String PASSWORD = "alice-password";
     private static final String SCRIPT = "/interop/ftplib_check.py";
@@ -43,12 +44,6 @@ class PythonFtplibInteropTest {
         server = TestServer.start(folder).withUser("alice", PASSWORD);
     }
 
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void mlsdAndRestartedTransfers() throws Exception {

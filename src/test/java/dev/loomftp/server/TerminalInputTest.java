@@ -19,6 +19,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * commands, remote names listed from a real server, and local names; the history reaches its file
  * and comes back in the next session, without passwords.
  */
+@ExtendWith(StopServers.class)
 class TerminalInputTest {
     private static final String TAB = "\t";
     /** Ctrl-P: the previous line of the history. */
@@ -55,7 +57,6 @@ class TerminalInputTest {
     @AfterEach
     void stop() throws IOException {
         client.close();
-        server.close();
     }
 
     @Test

@@ -11,9 +11,9 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * session goes on. The stall timeout is longer than the idle one, so a 426 (not a 421) also
  * shows that the idle clock stops while a transfer runs.
  */
+@ExtendWith(StopServers.class)
 class TimeoutTest {
     private static final Duration IDLE = Duration.ofSeconds(1);
     private static final Duration SETUP = Duration.ofSeconds(1);
@@ -38,10 +39,6 @@ class TimeoutTest {
                 .withUser("alice", "alice-password");
     }
 
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     @Test
     void anIdleSessionIsClosedWith421() throws IOException {

@@ -8,8 +8,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * it works with the requirement off and gets 522 with it on. Every transfer is checked byte for
  * byte under PROT P.
  */
+@ExtendWith(StopServers.class)
 class TlsInteropTest {
     private static final String PASSWORD = "alice-password";
 
@@ -30,12 +31,6 @@ class TlsInteropTest {
 
     private TestServer server;
 
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void curlExplicitTlsWithSessionReuse() throws Exception {

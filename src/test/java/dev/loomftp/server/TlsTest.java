@@ -23,8 +23,8 @@ import javax.net.ssl.X509TrustManager;
 import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPSClient;
 import org.apache.commons.net.util.TrustManagerUtils;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Commons Net does not resume TLS sessions on data connections, so the tests that transfer turn
  * the reuse requirement off; the interop tests check it with curl and lftp, which resume.
  */
+@ExtendWith(StopServers.class)
 class TlsTest {
     private static final String PASSWORD = "alice-password";
 
@@ -41,12 +42,6 @@ class TlsTest {
 
     private TestServer server;
 
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void explicitTlsProtectsLoginAndDataWithCommonsNet() throws IOException {

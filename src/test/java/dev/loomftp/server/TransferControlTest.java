@@ -21,9 +21,9 @@ import java.util.zip.DeflaterOutputStream;
 import java.util.zip.InflaterInputStream;
 import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPClient;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -32,6 +32,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * What happens around a running transfer: ABOR, STAT and NOOP answered while it runs, other
  * commands answered after it, REST to resume either way (past 4 GiB too), and MODE Z.
  */
+@ExtendWith(StopServers.class)
 class TransferControlTest {
     private static final String PASSWORD = "alice-password";
     private static final long BIG = 256L * 1024 * 1024;
@@ -49,10 +50,6 @@ class TransferControlTest {
         home = server.folder("alice");
     }
 
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     @Test
     void aborDuringADownloadGives426Then226() throws IOException {

@@ -22,16 +22,17 @@ import java.util.stream.Stream;
 import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPClient;
 import org.apache.commons.net.ftp.FTPFile;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Uploads, downloads and listings with Commons Net, over every kind of data connection. */
+@ExtendWith(StopServers.class)
 class TransferTest {
     private static final String PASSWORD = "alice-password";
 
@@ -78,10 +79,6 @@ class TransferTest {
         server = TestServer.start(folder).withUser("alice", PASSWORD).withUser("bob", "bob-password");
     }
 
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     static Stream<Arguments> modesAndSizes() {
         return Stream.of(DataMode.values())

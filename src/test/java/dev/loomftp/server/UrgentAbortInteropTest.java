@@ -10,8 +10,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -21,6 +21,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * ftplib sends {@code ABOR\r\n} with MSG_OOB, so its last byte is urgent; lftp and the BSD ftp
  * client follow RFC 959 section 4.1.3, Telnet IP then Synch, with the second IAC urgent.
  */
+@ExtendWith(StopServers.class)
 class UrgentAbortInteropTest {
     private static final String PASSWORD = "alice-password";
     private static final int IAC = 255;
@@ -56,10 +57,6 @@ class UrgentAbortInteropTest {
         }
     }
 
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     @ParameterizedTest
     @EnumSource(Style.class)

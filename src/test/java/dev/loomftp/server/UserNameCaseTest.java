@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.commons.net.ftp.FTPClient;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * user, with one password and one home folder, spelled as the users file has it. Failed logins
  * are slowed down and banned as for any name, and per-user settings follow the user in any case.
  */
+@ExtendWith(StopServers.class)
 class UserNameCaseTest {
     private static final String PASSWORD = "bobs-password";
     private static final List<String> SPELLINGS = List.of("BOB", "Bob", "bob", "bOb");
@@ -34,10 +35,6 @@ class UserNameCaseTest {
 
     private TestServer server;
 
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     @Test
     void everySpellingReachesTheSameHomeWithTheSamePassword() throws IOException {

@@ -4,12 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** wget against the server: a recursive download of a folder, which wget walks through LIST. */
+@ExtendWith(StopServers.class)
 class WgetInteropTest {
     private static final String PASSWORD = "alice-password";
 
@@ -28,12 +29,6 @@ class WgetInteropTest {
         server = TestServer.start(folder).withUser("alice", PASSWORD);
     }
 
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void recursiveDownloadCopiesTheFolder() throws Exception {
