@@ -262,7 +262,8 @@ final class DataTransfer {
     }
 
     private static void log(Session session, String verb, VirtualPath path, long bytes, long started, String result) {
-        Logger.info("session {} transfer user={} {} {} bytes={} ms={} result={}", session.id(), session.userName(),
-                verb, Session.shorten(path.toString()), bytes, (System.nanoTime() - started) / 1_000_000, result);
+        Logger.info("session {} transfer user={} {} {} bytes={} ms={} result={}", session.id(),
+                session.login().userName(), verb, Session.shorten(path.toString()), bytes,
+                (System.nanoTime() - started) / 1_000_000, result);
     }
 }

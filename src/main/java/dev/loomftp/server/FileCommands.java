@@ -72,7 +72,8 @@ final class FileCommands {
         }
         Optional<VirtualPath> to = session.resolveOrReply(argument, 553);
         if (to.isPresent() && applied(session, "RNTO", to.get(), target -> session.files().rename(from.get(), target))) {
-            Logger.info("session {} rename user={} {} -> {}", session.id(), session.userName(), from.get(), to.get());
+            Logger.info("session {} rename user={} {} -> {}", session.id(), session.login().userName(), from.get(),
+                    to.get());
             session.reply(250, "Renamed.");
         }
     }
@@ -131,8 +132,8 @@ final class FileCommands {
             throws IOException {
         Optional<VirtualPath> path = session.resolveOrReply(argument, 553);
         if (path.isPresent() && applied(session, verb, path.get(), change)) {
-            Logger.info("session {} {} user={} {}", session.id(), verb.toLowerCase(Locale.ROOT), session.userName(),
-                    path.get());
+            Logger.info("session {} {} user={} {}", session.id(), verb.toLowerCase(Locale.ROOT),
+                    session.login().userName(), path.get());
             session.reply(code, done);
         }
     }

@@ -81,7 +81,7 @@ final class InfoCommands {
         List<String> lines = new ArrayList<>();
         lines.add("loomftp status:");
         lines.add("Connected from " + dev.loomftp.protocol.DataAddress.text(session.remote().getAddress()));
-        lines.add(session.loggedIn() ? "Logged in as " + session.userName() : "Not logged in");
+        lines.add(session.login().loggedIn() ? "Logged in as " + session.login().userName() : "Not logged in");
         lines.add("TYPE: " + session.type().label() + "; STRUcture: File; MODE: "
                 + (session.modeZ() ? "Z (zlib level " + session.compressionLevel() + ")" : "Stream"));
         lines.add(session.hasDataConnector() ? "A data connection is prepared" : "No data connection");

@@ -98,7 +98,7 @@ final class SecurityCommands {
             session.reply(534, "CCC is not allowed: the control connection stays protected.");
             return;
         }
-        if (!session.loggedIn()) {
+        if (!session.login().loggedIn()) {
             session.reply(503, "Log in first: the password never goes in clear text.");
             return;
         }

@@ -7,7 +7,6 @@ import dev.loomftp.protocol.Reply;
 import dev.loomftp.storage.InvalidPathException;
 import dev.loomftp.storage.VirtualFileSystem;
 import dev.loomftp.storage.VirtualPath;
-import dev.loomftp.users.User;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
@@ -47,11 +46,7 @@ final class Session {
     private final InetSocketAddress local;
     private final boolean implicitTls;
 
-    private String pendingUser;
-    private User user;
-    private int failedLogins;
-    private VirtualFileSystem files;
-    private VirtualPath cwd = VirtualPath.ROOT;
+    private final LoginState login = new LoginState();
     private TransferType type = TransferType.ASCII;
     private DataConnector dataConnector;
     private boolean extendedPassiveOnly;
@@ -104,8 +99,8 @@ final class Session {
             context.internalErrors().increment();
             Logger.error(e, "session {} failed", id);
         }
-        Logger.info("session {} end user={} after {} ms: {}", id, userName(), (System.nanoTime() - started) / 1_000_000,
-                reason);
+        Logger.info("session {} end user={} after {} ms: {}", id, login.userName(),
+                (System.nanoTime() - started) / 1_000_000, reason);
     }
 
     /** Refuses a client at once, as when its address has too many sessions. */
@@ -203,7 +198,7 @@ final class Session {
             reply(502, spec.name() + " is not implemented.");
         } else if (TLS_GATED.contains(spec.name()) && tlsRequiredFirst()) {
             reply(530, "This server requires TLS: send AUTH TLS first.");
-        } else if (spec.gate() == CommandSpec.Gate.LOGGED_IN && user == null) {
+        } else if (spec.gate() == CommandSpec.Gate.LOGGED_IN && !login.loggedIn()) {
             reply(530, "Log in with USER and PASS first.");
         } else if (spec.arguments() == CommandSpec.Arguments.REQUIRED && argument.isBlank()
                 || spec.arguments() == CommandSpec.Arguments.NONE && !argument.isBlank()) {
@@ -327,7 +322,7 @@ final class Session {
     /** Whether data connections must be protected: the server or this user's override says so. */
     boolean dataProtectionRequired() {
         return context.config().tls().data() == Config.Policy.REQUIRED
-                || user != null && context.config().users().overrideFor(user.name()).requiresTls();
+                || login.loggedIn() && context.config().users().overrideFor(login.userName()).requiresTls();
     }
 
     boolean controlProtected() {
@@ -385,46 +380,14 @@ final class Session {
         return local;
     }
 
-    Optional<String> pendingUser() {
-        return Optional.ofNullable(pendingUser);
+    /** Who is logging in or logged in, their view of the files and the current folder. */
+    LoginState login() {
+        return login;
     }
 
-    void expectPassword(String name) {
-        pendingUser = name;
-    }
-
-    boolean loggedIn() {
-        return user != null;
-    }
-
-    String userName() {
-        return user == null ? "-" : user.name();
-    }
-
-    /** Records a good login: the user's view of the files is ready and the folder is "/". */
-    void loggedIn(User who, VirtualFileSystem view) {
-        pendingUser = null;
-        user = who;
-        files = view;
-        cwd = VirtualPath.ROOT;
-    }
-
-    /** Records a failed login and returns how many there have been. */
-    int loginFailed() {
-        pendingUser = null;
-        return ++failedLogins;
-    }
-
+    /** The logged-in user's view of the files, which every file handler needs: {@code login().files()}. */
     VirtualFileSystem files() {
-        return files;
-    }
-
-    VirtualPath cwd() {
-        return cwd;
-    }
-
-    void changeDirectory(VirtualPath path) {
-        cwd = path;
+        return login.files();
     }
 
     /**
@@ -443,7 +406,7 @@ final class Session {
 
     /** Resolves a path the client sent against the current folder. */
     VirtualPath resolve(String text) throws InvalidPathException {
-        return VirtualPath.resolve(cwd, text);
+        return VirtualPath.resolve(login.cwd(), text);
     }
 
     TransferType type() {
@@ -516,10 +479,7 @@ final class Session {
     /** REIN: back to the state of a new connection, without a user. */
     void reinitialize() {
         closeDataConnector();
-        pendingUser = null;
-        user = null;
-        files = null;
-        cwd = VirtualPath.ROOT;
+        login.reset();
         type = TransferType.ASCII;
         extendedPassiveOnly = false;
         restartOffset = 0;

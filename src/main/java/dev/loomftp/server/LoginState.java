@@ -1,0 +1,75 @@
+package dev.loomftp.server;
+
+import dev.loomftp.storage.VirtualFileSystem;
+import dev.loomftp.storage.VirtualPath;
+import dev.loomftp.users.User;
+import java.util.Optional;
+
+/**
+ * Who is logging in or logged in on one session, the view of the files that login gives, the
+ * current folder in it, and the failed logins so far. Before a login there is no view, and the
+ * handlers that need one are gated on {@link #loggedIn()}.
+ *
+ * <p>Mutable; owned by the session's thread, which alone reads and changes it, so it needs no
+ * locks.
+ */
+final class LoginState {
+    private String pendingUser;
+    private User user;
+    private VirtualFileSystem files;
+    private VirtualPath cwd = VirtualPath.ROOT;
+    private int failedLogins;
+
+    /** The name USER gave, waiting for PASS. */
+    Optional<String> pendingUser() {
+        return Optional.ofNullable(pendingUser);
+    }
+
+    void expectPassword(String name) {
+        pendingUser = name;
+    }
+
+    boolean loggedIn() {
+        return user != null;
+    }
+
+    /** The user's name, or "-" before a login (as the logs show it). */
+    String userName() {
+        return user == null ? "-" : user.name();
+    }
+
+    /** Records a good login: the user's view of the files is ready and the folder is "/". */
+    void succeeded(User who, VirtualFileSystem view) {
+        pendingUser = null;
+        user = who;
+        files = view;
+        cwd = VirtualPath.ROOT;
+    }
+
+    /** Records a failed login and returns how many there have been on this session. */
+    int failed() {
+        pendingUser = null;
+        return ++failedLogins;
+    }
+
+    /** The logged-in user's view of the files; null before a login. */
+    VirtualFileSystem files() {
+        return files;
+    }
+
+    VirtualPath cwd() {
+        return cwd;
+    }
+
+    void changeDirectory(VirtualPath path) {
+        cwd = path;
+    }
+
+    /** REIN: no user and no view. The failed logins still count: REIN does not reset the limit. */
+    void reset() {
+        pendingUser = null;
+        user = null;
+        files = null;
+        cwd = VirtualPath.ROOT;
+    }
+}
