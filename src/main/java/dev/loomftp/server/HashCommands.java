@@ -39,7 +39,7 @@ final class HashCommands {
     /** OPTS HASH [algorithm]: shows or chooses the algorithm. */
     static void opts(Session session, String algorithm) throws IOException {
         if (algorithm.isBlank()) {
-            session.reply(200, session.hashAlgorithm());
+            session.reply(200, session.parameters().hashAlgorithm());
             return;
         }
         Optional<String> known = ALGORITHMS.stream().filter(name -> name.equalsIgnoreCase(algorithm.strip())).findFirst();
@@ -47,7 +47,7 @@ final class HashCommands {
             session.reply(501, "Unknown algorithm; use one of " + String.join(", ", ALGORITHMS) + ".");
             return;
         }
-        session.hashAlgorithm(known.get());
+        session.parameters().hashAlgorithm(known.get());
         session.reply(200, known.get());
     }
 
@@ -65,10 +65,10 @@ final class HashCommands {
             return;
         }
         long length = size == 0 ? 0 : last - first + 1;
-        Optional<String> hex = compute(session, target.get().path(), session.hashAlgorithm(), first, length);
+        String algorithm = session.parameters().hashAlgorithm();
+        Optional<String> hex = compute(session, target.get().path(), algorithm, first, length);
         if (hex.isPresent()) {
-            session.reply(213, session.hashAlgorithm() + " " + first + "-" + last + " " + hex.get() + " "
-                    + target.get().path());
+            session.reply(213, algorithm + " " + first + "-" + last + " " + hex.get() + " " + target.get().path());
         }
     }
 

@@ -40,12 +40,12 @@ final class ParameterCommands {
     static void mode(Session session, String argument) throws IOException {
         switch (argument.strip().toUpperCase(Locale.ROOT)) {
             case "S" -> {
-                session.modeZ(false);
+                session.parameters().modeZ(false);
                 session.reply(200, "Mode set to S.");
             }
             case "Z" -> {
-                session.modeZ(true);
-                session.reply(200, "Mode set to Z (zlib, level " + session.compressionLevel() + ").");
+                session.parameters().modeZ(true);
+                session.reply(200, "Mode set to Z (zlib, level " + session.parameters().compressionLevel() + ").");
             }
             case "B", "C" -> session.reply(504, "Only modes S and Z are supported.");
             default -> session.reply(501, "Unknown mode '" + Session.shorten(argument) + "'.");
@@ -160,7 +160,7 @@ final class ParameterCommands {
     }
 
     private static void setType(Session session, TransferType type) throws IOException {
-        session.type(type);
+        session.parameters().type(type);
         session.reply(200, "Type set to " + type.code() + ".");
     }
 

@@ -36,8 +36,6 @@ final class Session {
     private static final Set<String> URGENT = Set.of("ABOR", "STAT", "NOOP");
     /** The commands that wait for TLS when the server requires it: nothing secret goes in clear text. */
     private static final Set<String> TLS_GATED = Set.of("USER", "PASS");
-    /** The zlib level MODE Z uses until OPTS MODE Z LEVEL says otherwise: zlib's own default. */
-    static final int DEFAULT_COMPRESSION_LEVEL = 6;
 
     private final long id;
     private final ServerContext context;
@@ -47,19 +45,13 @@ final class Session {
     private final boolean implicitTls;
 
     private final LoginState login = new LoginState();
-    private TransferType type = TransferType.ASCII;
+    private final TransferParameters parameters = new TransferParameters();
     private DataConnector dataConnector;
     private boolean extendedPassiveOnly;
     private boolean quitting;
     private long restartOffset;
-    private boolean bufferSizeAgreed;
-    private boolean protectData;
-    private boolean modeZ;
-    private int compressionLevel = DEFAULT_COMPRESSION_LEVEL;
-    private String hashAlgorithm = HashCommands.DEFAULT_ALGORITHM;
     private long[] hashRange;
     private VirtualPath renameFrom;
-    private Set<String> mlstFacts = Facts.ALL;
     private String transferDescription;
     private boolean abortRequested;
     private int failedInRow;
@@ -334,22 +326,6 @@ final class Session {
         return control.tlsSession();
     }
 
-    void bufferSizeAgreed() {
-        bufferSizeAgreed = true;
-    }
-
-    boolean bufferSizeAgreedYet() {
-        return bufferSizeAgreed;
-    }
-
-    void protectData(boolean on) {
-        protectData = on;
-    }
-
-    boolean protectData() {
-        return protectData;
-    }
-
     long id() {
         return id;
     }
@@ -385,6 +361,11 @@ final class Session {
         return login;
     }
 
+    /** TYPE, MODE Z, PBSZ and PROT, the HASH algorithm and the MLST facts, as the client chose them. */
+    TransferParameters parameters() {
+        return parameters;
+    }
+
     /** The logged-in user's view of the files, which every file handler needs: {@code login().files()}. */
     VirtualFileSystem files() {
         return login.files();
@@ -407,14 +388,6 @@ final class Session {
     /** Resolves a path the client sent against the current folder. */
     VirtualPath resolve(String text) throws InvalidPathException {
         return VirtualPath.resolve(login.cwd(), text);
-    }
-
-    TransferType type() {
-        return type;
-    }
-
-    void type(TransferType newType) {
-        type = newType;
     }
 
     /** Sets how the next data connection is made, closing any earlier one not used. */
@@ -468,53 +441,15 @@ final class Session {
         return Optional.ofNullable(from);
     }
 
-    Set<String> mlstFacts() {
-        return mlstFacts;
-    }
-
-    void mlstFacts(Set<String> facts) {
-        mlstFacts = facts;
-    }
-
     /** REIN: back to the state of a new connection, without a user. */
     void reinitialize() {
         closeDataConnector();
         login.reset();
-        type = TransferType.ASCII;
+        parameters.reset();
         extendedPassiveOnly = false;
         restartOffset = 0;
         renameFrom = null;
-        mlstFacts = Facts.ALL;
-        modeZ = false;
-        compressionLevel = DEFAULT_COMPRESSION_LEVEL;
-        hashAlgorithm = HashCommands.DEFAULT_ALGORITHM;
         hashRange = null;
-    }
-
-    /** MODE Z (true) or MODE S (false). */
-    void modeZ(boolean on) {
-        modeZ = on;
-    }
-
-    boolean modeZ() {
-        return modeZ;
-    }
-
-    /** The zlib level of MODE Z, 0 to 9. */
-    int compressionLevel() {
-        return compressionLevel;
-    }
-
-    void compressionLevel(int level) {
-        compressionLevel = level;
-    }
-
-    String hashAlgorithm() {
-        return hashAlgorithm;
-    }
-
-    void hashAlgorithm(String algorithm) {
-        hashAlgorithm = algorithm;
     }
 
     /** RANG for the next HASH: first and last byte, both included. */

@@ -47,7 +47,7 @@ final class TransferCommands {
             return;
         }
         try (file) {
-            TransferType type = session.type();
+            TransferType type = session.parameters().type();
             String opening = "Opening " + type.label() + " mode data connection for " + path.get().name()
                     + " (" + entry.get().size() + " bytes" + (offset > 0 ? ", from byte " + offset : "") + ").";
             DataTransfer.run(session, "RETR", path.get(), opening, COMPLETE,
@@ -90,7 +90,7 @@ final class TransferCommands {
                 return;
             }
             try (file) {
-                TransferType type = session.type();
+                TransferType type = session.parameters().type();
                 DataTransfer.run(session, "STOU", path, "FILE: " + path.name(),
                         Reply.of(226, "Transfer complete; stored as " + path.name() + "."),
                         data -> receive(session, data, file, type, path, true));
@@ -128,7 +128,7 @@ final class TransferCommands {
         if (entry.isEmpty()) {
             return;
         }
-        if (session.type() == TransferType.BINARY) {
+        if (session.parameters().type() == TransferType.BINARY) {
             session.reply(213, Long.toString(entry.get().size()));
         } else if (entry.get().size() > MAX_ASCII_SIZE_SCAN) {
             session.reply(550, "SIZE in TYPE A is given for files up to 64 MiB; use TYPE I.");
@@ -185,7 +185,7 @@ final class TransferCommands {
             FileErrors.reply(session, e, path);
             return;
         }
-        TransferType type = session.type();
+        TransferType type = session.parameters().type();
         String opening = "Opening " + type.label() + " mode data connection for " + path.name()
                 + (offset > 0 ? " from byte " + offset : "") + ".";
         DataTransfer.run(session, verb, path, opening, COMPLETE, data -> {
