@@ -58,7 +58,7 @@ final class DataTransfer {
             session.reply(521, "Data connections must be protected here: send PBSZ 0 and PROT P.");
             return;
         }
-        DataConnector connector = session.takeDataConnector().orElseThrow();
+        DataConnector connector = session.dataSetup().take().orElseThrow();
         Config.Timeouts timeouts = session.context().config().timeouts();
         long started = System.nanoTime();
         DataChannel data;

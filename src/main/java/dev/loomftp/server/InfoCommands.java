@@ -85,7 +85,7 @@ final class InfoCommands {
         TransferParameters parameters = session.parameters();
         lines.add("TYPE: " + parameters.type().label() + "; STRUcture: File; MODE: "
                 + (parameters.modeZ() ? "Z (zlib level " + parameters.compressionLevel() + ")" : "Stream"));
-        lines.add(session.hasDataConnector() ? "A data connection is prepared" : "No data connection");
+        lines.add(session.dataSetup().prepared() ? "A data connection is prepared" : "No data connection");
         lines.add("End of status.");
         session.reply(new Reply(211, lines));
     }

@@ -88,7 +88,7 @@ final class ParameterCommands {
         boolean ipv6 = session.local().getAddress() instanceof Inet6Address;
         switch (protocol) {
             case "ALL" -> {
-                session.extendedPassiveOnly(true);
+                session.dataSetup().extendedPassiveOnly(true);
                 session.reply(200, "EPSV ALL accepted: only EPSV from now on.");
                 return;
             }
@@ -155,7 +155,7 @@ final class ParameterCommands {
             session.reply(501, "Data connections go only to ports " + LOWEST_ACTIVE_PORT + " and up.");
             return;
         }
-        session.dataConnector(new DataConnector.Active(target, session.local().getAddress()));
+        session.dataSetup().prepare(new DataConnector.Active(target, session.local().getAddress()));
         session.reply(200, command + " command successful.");
     }
 
@@ -175,12 +175,12 @@ final class ParameterCommands {
             return null;
         }
         DataConnector.Passive passive = new DataConnector.Passive(ports, listener, session.remote().getAddress());
-        session.dataConnector(passive);
+        session.dataSetup().prepare(passive);
         return passive;
     }
 
     private static boolean refusedAfterEpsvAll(Session session, String command) throws IOException {
-        if (session.extendedPassiveOnly()) {
+        if (session.dataSetup().extendedPassiveOnly()) {
             session.reply(503, command + " is not allowed after EPSV ALL.");
             return true;
         }

@@ -46,8 +46,7 @@ final class Session {
 
     private final LoginState login = new LoginState();
     private final TransferParameters parameters = new TransferParameters();
-    private DataConnector dataConnector;
-    private boolean extendedPassiveOnly;
+    private final DataSetup dataSetup = new DataSetup();
     private boolean quitting;
     private long restartOffset;
     private long[] hashRange;
@@ -78,7 +77,7 @@ final class Session {
             try {
                 reason = serve();
             } finally {
-                closeDataConnector();
+                dataSetup.drop();
                 control.close();
                 scope.join();
             }
@@ -366,6 +365,11 @@ final class Session {
         return parameters;
     }
 
+    /** The data connector PASV, EPSV, PORT or EPRT prepared, and whether EPSV ALL came. */
+    DataSetup dataSetup() {
+        return dataSetup;
+    }
+
     /** The logged-in user's view of the files, which every file handler needs: {@code login().files()}. */
     VirtualFileSystem files() {
         return login.files();
@@ -388,31 +392,6 @@ final class Session {
     /** Resolves a path the client sent against the current folder. */
     VirtualPath resolve(String text) throws InvalidPathException {
         return VirtualPath.resolve(login.cwd(), text);
-    }
-
-    /** Sets how the next data connection is made, closing any earlier one not used. */
-    void dataConnector(DataConnector connector) {
-        closeDataConnector();
-        dataConnector = connector;
-    }
-
-    boolean hasDataConnector() {
-        return dataConnector != null;
-    }
-
-    /** Takes the connector for a transfer; the transfer closes it. */
-    Optional<DataConnector> takeDataConnector() {
-        DataConnector taken = dataConnector;
-        dataConnector = null;
-        return Optional.ofNullable(taken);
-    }
-
-    boolean extendedPassiveOnly() {
-        return extendedPassiveOnly;
-    }
-
-    void extendedPassiveOnly(boolean value) {
-        extendedPassiveOnly = value;
     }
 
     void quit() {
@@ -443,10 +422,9 @@ final class Session {
 
     /** REIN: back to the state of a new connection, without a user. */
     void reinitialize() {
-        closeDataConnector();
+        dataSetup.reset();
         login.reset();
         parameters.reset();
-        extendedPassiveOnly = false;
         restartOffset = 0;
         renameFrom = null;
         hashRange = null;
@@ -462,13 +440,6 @@ final class Session {
         long[] range = hashRange;
         hashRange = null;
         return Optional.ofNullable(range);
-    }
-
-    private void closeDataConnector() {
-        if (dataConnector != null) {
-            dataConnector.close();
-            dataConnector = null;
-        }
     }
 
     static String seconds(java.time.Duration duration) {

@@ -114,7 +114,7 @@ final class TransferCommands {
 
     /** ABOR when no transfer runs (one that runs is aborted by the session): drops a prepared data connection. */
     static void abor(Session session, String argument) throws IOException {
-        session.dataConnector(null);
+        session.dataSetup().drop();
         session.reply(226, "No transfer to abort.");
     }
 
@@ -143,7 +143,7 @@ final class TransferCommands {
 
     /** Replies 425 and returns false when no PASV, EPSV, PORT or EPRT came before. */
     static boolean dataConnectionReady(Session session) throws IOException {
-        if (!session.hasDataConnector()) {
+        if (!session.dataSetup().prepared()) {
             session.reply(425, "Use PASV, EPSV, PORT or EPRT first.");
             return false;
         }
