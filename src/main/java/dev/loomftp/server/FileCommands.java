@@ -60,12 +60,12 @@ final class FileCommands {
             FileErrors.reply(session, e, path.get());
             return;
         }
-        session.renameFrom(path.get());
+        session.oneShots().renameFrom(path.get());
         session.reply(350, "Ready for RNTO.");
     }
 
     static void rnto(Session session, String argument) throws IOException {
-        Optional<VirtualPath> from = session.takeRenameFrom();
+        Optional<VirtualPath> from = session.oneShots().takeRenameFrom();
         if (from.isEmpty()) {
             session.reply(503, "Send RNFR first.");
             return;

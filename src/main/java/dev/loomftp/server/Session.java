@@ -47,10 +47,8 @@ final class Session {
     private final LoginState login = new LoginState();
     private final TransferParameters parameters = new TransferParameters();
     private final DataSetup dataSetup = new DataSetup();
+    private final OneShots oneShots = new OneShots();
     private boolean quitting;
-    private long restartOffset;
-    private long[] hashRange;
-    private VirtualPath renameFrom;
     private String transferDescription;
     private boolean abortRequested;
     private int failedInRow;
@@ -170,9 +168,7 @@ final class Session {
             return;
         }
         CommandSpec spec = found.get();
-        if (!spec.name().equals("RNTO")) {
-            renameFrom = null;
-        }
+        oneShots.beforeCommand(spec.name());
         if (spec.name().equals("AUTH") || spec.name().equals("CCC")) {
             try {
                 gateAndRun(spec, argument);
@@ -370,6 +366,11 @@ final class Session {
         return dataSetup;
     }
 
+    /** The REST offset, RNFR source and RANG range one command leaves for the next. */
+    OneShots oneShots() {
+        return oneShots;
+    }
+
     /** The logged-in user's view of the files, which every file handler needs: {@code login().files()}. */
     VirtualFileSystem files() {
         return login.files();
@@ -398,48 +399,12 @@ final class Session {
         quitting = true;
     }
 
-    /** REST: where the next RETR or STOR starts. */
-    void restartAt(long offset) {
-        restartOffset = offset;
-    }
-
-    /** The restart offset for the transfer about to start; it applies to that one only. */
-    long takeRestartOffset() {
-        long offset = restartOffset;
-        restartOffset = 0;
-        return offset;
-    }
-
-    void renameFrom(VirtualPath path) {
-        renameFrom = path;
-    }
-
-    Optional<VirtualPath> takeRenameFrom() {
-        VirtualPath from = renameFrom;
-        renameFrom = null;
-        return Optional.ofNullable(from);
-    }
-
     /** REIN: back to the state of a new connection, without a user. */
     void reinitialize() {
         dataSetup.reset();
         login.reset();
         parameters.reset();
-        restartOffset = 0;
-        renameFrom = null;
-        hashRange = null;
-    }
-
-    /** RANG for the next HASH: first and last byte, both included. */
-    void hashRange(long first, long last) {
-        hashRange = new long[] {first, last};
-    }
-
-    /** The range for this HASH, if RANG set one; it applies to one HASH only. */
-    Optional<long[]> takeHashRange() {
-        long[] range = hashRange;
-        hashRange = null;
-        return Optional.ofNullable(range);
+        oneShots.reset();
     }
 
     static String seconds(java.time.Duration duration) {

@@ -30,7 +30,7 @@ final class TransferCommands {
             return;
         }
         Optional<FileEntry> entry = statFile(session, path.get());
-        long offset = session.takeRestartOffset();
+        long offset = session.oneShots().takeRestartOffset();
         if (entry.isEmpty()) {
             return;
         }
@@ -57,13 +57,13 @@ final class TransferCommands {
 
     /** STOR: creates or replaces a file; after REST, keeps its first bytes and writes from there. */
     static void stor(Session session, String argument) throws IOException, InterruptedException {
-        long offset = session.takeRestartOffset();
+        long offset = session.oneShots().takeRestartOffset();
         store(session, "STOR", argument, offset > 0 ? WriteMode.RESUME : WriteMode.REPLACE, offset);
     }
 
     /** APPE: adds to the end of a file, creating it if needed. */
     static void appe(Session session, String argument) throws IOException, InterruptedException {
-        session.takeRestartOffset();
+        session.oneShots().takeRestartOffset();
         store(session, "APPE", argument, WriteMode.APPEND, 0);
     }
 
@@ -72,7 +72,7 @@ final class TransferCommands {
      * taken, or a new one. The name is in the 150 reply ("FILE: name", RFC 1123) and the 226.
      */
     static void stou(Session session, String argument) throws IOException, InterruptedException {
-        session.takeRestartOffset();
+        session.oneShots().takeRestartOffset();
         Optional<VirtualPath> named = session.resolveOrReply(argument.isBlank() ? "stou" : argument, 553);
         if (named.isEmpty() || !dataConnectionReady(session)) {
             return;
@@ -108,7 +108,7 @@ final class TransferCommands {
             return;
         }
         long offset = Long.parseLong(digits);
-        session.restartAt(offset);
+        session.oneShots().restartAt(offset);
         session.reply(350, "Restarting at " + offset + ". Send RETR or STOR to go on.");
     }
 
