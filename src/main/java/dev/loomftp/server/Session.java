@@ -49,8 +49,8 @@ final class Session {
     private final DataSetup dataSetup = new DataSetup();
     private final OneShots oneShots = new OneShots();
     private boolean quitting;
-    private String transferDescription;
-    private boolean abortRequested;
+    /** The transfer running now, or the last one; null before the first. */
+    private TransferInProgress transfer;
     private int failedInRow;
 
     Session(long id, ServerContext context, SocketChannel socket, boolean implicitTls) throws IOException {
@@ -206,8 +206,7 @@ final class Session {
      */
     <T> Finished<T> whileTransferring(String verb, VirtualPath path, DataChannel data, Callable<T> body)
             throws IOException, InterruptedException {
-        transferDescription = verb + " " + shorten(path.toString());
-        abortRequested = false;
+        transfer = new TransferInProgress(verb + " " + shorten(path.toString()));
         boolean aborted = false;
         try (var scope = StructuredTaskScope.open(Joiner.<T>awaitAll(), c -> c.withThreadFactory(TRANSFERS))) {
             Subtask<T> task = scope.fork(() -> {
@@ -238,8 +237,6 @@ final class Session {
                 throw new IllegalStateException("a transfer failed unexpectedly", task.exception());
             }
             return new Finished<>(task.get(), aborted);
-        } finally {
-            transferDescription = null;
         }
     }
 
@@ -249,7 +246,7 @@ final class Session {
             return;
         }
         reply(426, "Transfer aborted.");
-        if (abortRequested) {
+        if (transfer.abortRequested()) {
             reply(226, "ABOR command successful.");
         }
     }
@@ -267,11 +264,11 @@ final class Session {
         if (line instanceof ControlLine.Text text) {
             switch (verbOf(text.text())) {
                 case "ABOR" -> {
-                    abortRequested = true;
+                    transfer.requestAbort();
                     data.abort();
                     return true;
                 }
-                case "STAT" -> reply(213, "Transfer in progress: " + transferDescription + ", "
+                case "STAT" -> reply(213, "Transfer in progress: " + transfer.description() + ", "
                         + data.bytes() + " bytes so far.");
                 default -> reply(200, "OK.");
             }
