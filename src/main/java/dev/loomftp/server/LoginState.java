@@ -10,8 +10,10 @@ import java.util.Optional;
  * current folder in it, and the failed logins so far. Before a login there is no view, and the
  * handlers that need one are gated on {@link #loggedIn()}.
  *
- * <p>Mutable; owned by the session's thread, which alone reads and changes it, so it needs no
- * locks.
+ * <p>Mutable, and changed on the session's thread only, so it needs no locks. A transfer's
+ * subtask reads the view of the files (an upload writes through it); the subtask is forked after
+ * the last change, and while it runs the session answers only ABOR, STAT and NOOP, which change
+ * nothing here.
  */
 final class LoginState {
     private String pendingUser;

@@ -26,6 +26,13 @@ import org.tinylog.Logger;
  * that holds everything the session starts: the control-line reader and, through
  * {@link Deadline}, every data-connection step. When the session ends, nothing it started is
  * left running.
+ *
+ * <p>Its state is grouped by what it describes: {@link LoginState} (who is logged in, their files
+ * and folder), {@link TransferParameters} (TYPE, MODE Z, PBSZ, PROT, the HASH algorithm, the MLST
+ * facts), {@link DataSetup} (the prepared data connection, EPSV ALL), {@link OneShots} (REST, RNFR
+ * and RANG, each used once) and {@link TransferInProgress}; the control loop keeps its own two
+ * fields. All of it belongs to the session's thread, which alone changes it, so none of it needs
+ * locks.
  */
 final class Session {
     /** Over-long lines in a row before the connection is closed. */
@@ -48,9 +55,10 @@ final class Session {
     private final TransferParameters parameters = new TransferParameters();
     private final DataSetup dataSetup = new DataSetup();
     private final OneShots oneShots = new OneShots();
-    private boolean quitting;
     /** The transfer running now, or the last one; null before the first. */
     private TransferInProgress transfer;
+    /** The control loop's own: whether to stop after this command, and error replies in a row. */
+    private boolean quitting;
     private int failedInRow;
 
     Session(long id, ServerContext context, SocketChannel socket, boolean implicitTls) throws IOException {
@@ -396,7 +404,7 @@ final class Session {
         quitting = true;
     }
 
-    /** REIN: back to the state of a new connection, without a user. */
+    /** REIN: back to the state of a new connection, without a user (PBSZ and PROT stay, with TLS). */
     void reinitialize() {
         dataSetup.reset();
         login.reset();
