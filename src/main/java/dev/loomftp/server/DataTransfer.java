@@ -54,11 +54,11 @@ final class DataTransfer {
      */
     static void run(Session session, String verb, VirtualPath path, String opening, Reply success, Body body)
             throws IOException, InterruptedException {
-        if (!session.protectData() && session.dataProtectionRequired()) {
+        if (!session.parameters().protectData() && session.dataProtectionRequired()) {
             session.reply(521, "Data connections must be protected here: send PBSZ 0 and PROT P.");
             return;
         }
-        DataConnector connector = session.takeDataConnector().orElseThrow();
+        DataConnector connector = session.dataSetup().take().orElseThrow();
         Config.Timeouts timeouts = session.context().config().timeouts();
         long started = System.nanoTime();
         DataChannel data;
@@ -79,8 +79,8 @@ final class DataTransfer {
             session.reply(425, "Cannot open the data connection.");
             return;
         }
-        if (session.modeZ()) {
-            data.compress(session.compressionLevel(), session.context().config().limits().maxExpansion());
+        if (session.parameters().modeZ()) {
+            data.compress(session.parameters().compressionLevel(), session.context().config().limits().maxExpansion());
         }
         Session.Finished<Result> finished;
         try (data) {
@@ -111,7 +111,7 @@ final class DataTransfer {
             throws IOException, TimeoutException, InterruptedException {
         Config.Timeouts timeouts = session.context().config().timeouts();
         Optional<DataChannel> connected = connector.connected(timeouts.dataStall());
-        if (connected.isPresent() && session.protectData() && connected.get().hasInput()) {
+        if (connected.isPresent() && session.parameters().protectData() && connected.get().hasInput()) {
             protect(session, connected.get(), timeouts);
             connected.get().sendHeld();
             session.reply(125, "Data connection already open; transfer starting.");
@@ -120,7 +120,7 @@ final class DataTransfer {
         session.reply(150, opening);
         DataChannel data = connected.isPresent() ? connected.get()
                 : connector.open(timeouts.dataSetup(), timeouts.dataStall());
-        if (session.protectData()) {
+        if (session.parameters().protectData()) {
             protect(session, data, timeouts);
         }
         return data;
@@ -262,7 +262,8 @@ final class DataTransfer {
     }
 
     private static void log(Session session, String verb, VirtualPath path, long bytes, long started, String result) {
-        Logger.info("session {} transfer user={} {} {} bytes={} ms={} result={}", session.id(), session.userName(),
-                verb, Session.shorten(path.toString()), bytes, (System.nanoTime() - started) / 1_000_000, result);
+        Logger.info("session {} transfer user={} {} {} bytes={} ms={} result={}", session.id(),
+                session.login().userName(), verb, Session.shorten(path.toString()), bytes,
+                (System.nanoTime() - started) / 1_000_000, result);
     }
 }

@@ -60,19 +60,20 @@ final class FileCommands {
             FileErrors.reply(session, e, path.get());
             return;
         }
-        session.renameFrom(path.get());
+        session.oneShots().renameFrom(path.get());
         session.reply(350, "Ready for RNTO.");
     }
 
     static void rnto(Session session, String argument) throws IOException {
-        Optional<VirtualPath> from = session.takeRenameFrom();
+        Optional<VirtualPath> from = session.oneShots().takeRenameFrom();
         if (from.isEmpty()) {
             session.reply(503, "Send RNFR first.");
             return;
         }
         Optional<VirtualPath> to = session.resolveOrReply(argument, 553);
         if (to.isPresent() && applied(session, "RNTO", to.get(), target -> session.files().rename(from.get(), target))) {
-            Logger.info("session {} rename user={} {} -> {}", session.id(), session.userName(), from.get(), to.get());
+            Logger.info("session {} rename user={} {} -> {}", session.id(), session.login().userName(), from.get(),
+                    to.get());
             session.reply(250, "Renamed.");
         }
     }
@@ -131,8 +132,8 @@ final class FileCommands {
             throws IOException {
         Optional<VirtualPath> path = session.resolveOrReply(argument, 553);
         if (path.isPresent() && applied(session, verb, path.get(), change)) {
-            Logger.info("session {} {} user={} {}", session.id(), verb.toLowerCase(Locale.ROOT), session.userName(),
-                    path.get());
+            Logger.info("session {} {} user={} {}", session.id(), verb.toLowerCase(Locale.ROOT),
+                    session.login().userName(), path.get());
             session.reply(code, done);
         }
     }

@@ -39,7 +39,7 @@ final class HashCommands {
     /** OPTS HASH [algorithm]: shows or chooses the algorithm. */
     static void opts(Session session, String algorithm) throws IOException {
         if (algorithm.isBlank()) {
-            session.reply(200, session.hashAlgorithm());
+            session.reply(200, session.parameters().hashAlgorithm());
             return;
         }
         Optional<String> known = ALGORITHMS.stream().filter(name -> name.equalsIgnoreCase(algorithm.strip())).findFirst();
@@ -47,28 +47,28 @@ final class HashCommands {
             session.reply(501, "Unknown algorithm; use one of " + String.join(", ", ALGORITHMS) + ".");
             return;
         }
-        session.hashAlgorithm(known.get());
+        session.parameters().hashAlgorithm(known.get());
         session.reply(200, known.get());
     }
 
     static void hash(Session session, String argument) throws IOException {
-        Optional<long[]> range = session.takeHashRange();
+        Optional<OneShots.ByteRange> range = session.oneShots().takeHashRange();
         Optional<Target> target = target(session, argument);
         if (target.isEmpty()) {
             return;
         }
         long size = target.get().entry().size();
-        long first = range.map(r -> r[0]).orElse(0L);
-        long last = range.map(r -> r[1]).orElse(Math.max(size - 1, 0));
+        long first = range.map(OneShots.ByteRange::first).orElse(0L);
+        long last = range.map(OneShots.ByteRange::last).orElse(Math.max(size - 1, 0));
         if (size > 0 && (first >= size || last >= size)) {
             session.reply(501, "The range " + first + "-" + last + " is not within the file (" + size + " bytes).");
             return;
         }
         long length = size == 0 ? 0 : last - first + 1;
-        Optional<String> hex = compute(session, target.get().path(), session.hashAlgorithm(), first, length);
+        String algorithm = session.parameters().hashAlgorithm();
+        Optional<String> hex = compute(session, target.get().path(), algorithm, first, length);
         if (hex.isPresent()) {
-            session.reply(213, session.hashAlgorithm() + " " + first + "-" + last + " " + hex.get() + " "
-                    + target.get().path());
+            session.reply(213, algorithm + " " + first + "-" + last + " " + hex.get() + " " + target.get().path());
         }
     }
 
@@ -82,12 +82,12 @@ final class HashCommands {
         long first = Long.parseLong(parts[0]);
         long last = Long.parseLong(parts[1]);
         if (first == 1 && last == 0) {
-            session.takeHashRange();
+            session.oneShots().takeHashRange();
             session.reply(350, "Range cleared.");
         } else if (first > last) {
             session.reply(501, "The first byte comes after the last.");
         } else {
-            session.hashRange(first, last);
+            session.oneShots().hashRange(first, last);
             session.reply(350, "Restarting at " + first + ". Ending byte range at " + last + ".");
         }
     }

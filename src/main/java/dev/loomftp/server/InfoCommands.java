@@ -30,8 +30,8 @@ final class InfoCommands {
             lines.addAll(List.of("AUTH TLS", "PBSZ", "PROT"));
         }
         lines.addAll(FEATURES);
-        lines.add(Facts.feature(session.mlstFacts()));
-        lines.add(HashCommands.feature(session.hashAlgorithm()));
+        lines.add(Facts.feature(session.parameters().mlstFacts()));
+        lines.add(HashCommands.feature(session.parameters().hashAlgorithm()));
         lines.add("End");
         session.reply(new Reply(211, lines));
     }
@@ -52,9 +52,9 @@ final class InfoCommands {
             return;
         }
         if (upper.equals("MLST") || upper.startsWith("MLST ")) {
-            session.mlstFacts(Facts.parseChoice(option.substring(4)));
-            String chosen = Facts.KNOWN.stream().filter(session.mlstFacts()::contains).map(fact -> fact + ";")
-                    .collect(java.util.stream.Collectors.joining());
+            session.parameters().mlstFacts(Facts.parseChoice(option.substring(4)));
+            String chosen = Facts.KNOWN.stream().filter(session.parameters().mlstFacts()::contains)
+                    .map(fact -> fact + ";").collect(java.util.stream.Collectors.joining());
             session.reply(200, "MLST OPTS " + chosen);
             return;
         }
@@ -72,8 +72,8 @@ final class InfoCommands {
             session.reply(501, "Syntax: OPTS MODE Z LEVEL n, with n from 0 to 9.");
             return;
         }
-        session.compressionLevel(Integer.parseInt(level.group(1)));
-        session.reply(200, "MODE Z LEVEL set to " + session.compressionLevel() + ".");
+        session.parameters().compressionLevel(Integer.parseInt(level.group(1)));
+        session.reply(200, "MODE Z LEVEL set to " + session.parameters().compressionLevel() + ".");
     }
 
     /** STAT without an argument: the session's state, as RFC 959 asks. */
@@ -81,10 +81,11 @@ final class InfoCommands {
         List<String> lines = new ArrayList<>();
         lines.add("loomftp status:");
         lines.add("Connected from " + dev.loomftp.protocol.DataAddress.text(session.remote().getAddress()));
-        lines.add(session.loggedIn() ? "Logged in as " + session.userName() : "Not logged in");
-        lines.add("TYPE: " + session.type().label() + "; STRUcture: File; MODE: "
-                + (session.modeZ() ? "Z (zlib level " + session.compressionLevel() + ")" : "Stream"));
-        lines.add(session.hasDataConnector() ? "A data connection is prepared" : "No data connection");
+        lines.add(session.login().loggedIn() ? "Logged in as " + session.login().userName() : "Not logged in");
+        TransferParameters parameters = session.parameters();
+        lines.add("TYPE: " + parameters.type().label() + "; STRUcture: File; MODE: "
+                + (parameters.modeZ() ? "Z (zlib level " + parameters.compressionLevel() + ")" : "Stream"));
+        lines.add(session.dataSetup().prepared() ? "A data connection is prepared" : "No data connection");
         lines.add("End of status.");
         session.reply(new Reply(211, lines));
     }

@@ -49,7 +49,7 @@ final class ListingCommands {
             return;
         }
         streamFolder(session, "MLSD", path.get(), true, (child, childEntry) -> Facts.line(childEntry,
-                childEntry.name(), session.files().permissions(child), session.mlstFacts()));
+                childEntry.name(), session.files().permissions(child), session.parameters().mlstFacts()));
     }
 
     /** MLST (RFC 3659): one entry's facts, over the control connection. */
@@ -61,7 +61,7 @@ final class ListingCommands {
         Optional<FileEntry> entry = stat(session, path.get());
         if (entry.isPresent()) {
             String facts = Facts.line(entry.get(), path.get().toString(), session.files().permissions(path.get()),
-                    session.mlstFacts());
+                    session.parameters().mlstFacts());
             session.reply(new Reply(250, List.of("Listing " + path.get(), facts, "End")));
         }
     }

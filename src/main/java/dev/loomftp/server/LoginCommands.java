@@ -18,24 +18,24 @@ final class LoginCommands {
 
     /** Always asks for a password, whether or not the name exists, so names cannot be probed. */
     static void user(Session session, String name) throws IOException {
-        if (session.loggedIn()) {
-            session.reply(503, "Already logged in as " + session.userName() + ".");
+        if (session.login().loggedIn()) {
+            session.reply(503, "Already logged in as " + session.login().userName() + ".");
             return;
         }
         if (session.context().config().users().overrideFor(name).requiresTls() && !session.controlProtected()) {
             session.reply(530, "This account must use TLS: send AUTH TLS first.");
             return;
         }
-        session.expectPassword(name);
+        session.login().expectPassword(name);
         session.reply(331, "Password required.");
     }
 
     static void pass(Session session, String password) throws IOException, InterruptedException {
-        if (session.loggedIn()) {
+        if (session.login().loggedIn()) {
             session.reply(503, "Already logged in.");
             return;
         }
-        Optional<String> name = session.pendingUser();
+        Optional<String> name = session.login().pendingUser();
         if (name.isEmpty()) {
             session.reply(503, "Send USER first.");
             return;
@@ -61,8 +61,8 @@ final class LoginCommands {
 
     /** REIN: ends the login but keeps the connection, ready for USER. */
     static void rein(Session session, String argument) throws IOException {
-        if (session.loggedIn()) {
-            Logger.info("session {} logout user={}", session.id(), session.userName());
+        if (session.login().loggedIn()) {
+            Logger.info("session {} logout user={}", session.id(), session.login().userName());
         }
         session.reinitialize();
         session.reply(220, "Session reset; log in again with USER.");
@@ -77,11 +77,11 @@ final class LoginCommands {
     private static void logInAnonymously(Session session) throws IOException {
         Optional<VirtualFileSystem> view = session.context().anonymousView();
         if (view.isEmpty()) {
-            session.loginFailed();
+            session.login().failed();
             session.reply(530, "There is no shared folder for anonymous users.");
             return;
         }
-        session.loggedIn(new User("anonymous"), view.get());
+        session.login().succeeded(new User("anonymous"), view.get());
         Logger.info("session {} login user=anonymous", session.id());
         session.reply(230, "Logged in anonymously: read-only.");
     }
@@ -93,11 +93,11 @@ final class LoginCommands {
         } catch (IOException e) {
             Logger.error("session {}: the folders of user {} cannot be opened: {}", session.id(), user.name(),
                     FileErrors.reason(e));
-            session.loginFailed();
+            session.login().failed();
             session.reply(530, "Your folders cannot be opened; ask the administrator.");
             return;
         }
-        session.loggedIn(user, view);
+        session.login().succeeded(user, view);
         Logger.info("session {} login user={}", session.id(), user.name());
         session.reply(230, "Logged in as " + user.name() + ".");
     }
@@ -108,7 +108,7 @@ final class LoginCommands {
      * address.
      */
     private static void refuse(Session session, String name) throws IOException, InterruptedException {
-        int failures = session.loginFailed();
+        int failures = session.login().failed();
         int allowed = session.context().config().limits().maxLoginAttempts();
         Logger.warn("session {} login failed user={} from {} ({} of {})", session.id(), Session.shorten(name),
                 DataAddress.text(session.remote().getAddress()), failures, allowed);

@@ -11,7 +11,7 @@ final class NavigationCommands {
 
     /** Replies with the folder in quotes, doubling any quote in it (RFC 959 appendix II). */
     static void pwd(Session session, String argument) throws IOException {
-        session.reply(257, quoted(session.cwd()) + " is the current folder.");
+        session.reply(257, quoted(session.login().cwd()) + " is the current folder.");
     }
 
     static void cwd(Session session, String argument) throws IOException {
@@ -23,7 +23,7 @@ final class NavigationCommands {
 
     /** CDUP answers 200, as RFC 959 lists it. */
     static void cdup(Session session, String argument) throws IOException {
-        change(session, session.cwd().parent(), 200);
+        change(session, session.login().cwd().parent(), 200);
     }
 
     static String quoted(VirtualPath path) {
@@ -43,7 +43,7 @@ final class NavigationCommands {
         } else if (!entry.get().isDirectory()) {
             session.reply(550, "Not a folder.");
         } else {
-            session.changeDirectory(target);
+            session.login().changeDirectory(target);
             session.reply(code, "Folder changed to " + quoted(target) + ".");
         }
     }

@@ -40,12 +40,12 @@ final class ParameterCommands {
     static void mode(Session session, String argument) throws IOException {
         switch (argument.strip().toUpperCase(Locale.ROOT)) {
             case "S" -> {
-                session.modeZ(false);
+                session.parameters().modeZ(false);
                 session.reply(200, "Mode set to S.");
             }
             case "Z" -> {
-                session.modeZ(true);
-                session.reply(200, "Mode set to Z (zlib, level " + session.compressionLevel() + ").");
+                session.parameters().modeZ(true);
+                session.reply(200, "Mode set to Z (zlib, level " + session.parameters().compressionLevel() + ").");
             }
             case "B", "C" -> session.reply(504, "Only modes S and Z are supported.");
             default -> session.reply(501, "Unknown mode '" + Session.shorten(argument) + "'.");
@@ -88,7 +88,7 @@ final class ParameterCommands {
         boolean ipv6 = session.local().getAddress() instanceof Inet6Address;
         switch (protocol) {
             case "ALL" -> {
-                session.extendedPassiveOnly(true);
+                session.dataSetup().extendedPassiveOnly(true);
                 session.reply(200, "EPSV ALL accepted: only EPSV from now on.");
                 return;
             }
@@ -155,12 +155,12 @@ final class ParameterCommands {
             session.reply(501, "Data connections go only to ports " + LOWEST_ACTIVE_PORT + " and up.");
             return;
         }
-        session.dataConnector(new DataConnector.Active(target, session.local().getAddress()));
+        session.dataSetup().prepare(new DataConnector.Active(target, session.local().getAddress()));
         session.reply(200, command + " command successful.");
     }
 
     private static void setType(Session session, TransferType type) throws IOException {
-        session.type(type);
+        session.parameters().type(type);
         session.reply(200, "Type set to " + type.code() + ".");
     }
 
@@ -175,12 +175,12 @@ final class ParameterCommands {
             return null;
         }
         DataConnector.Passive passive = new DataConnector.Passive(ports, listener, session.remote().getAddress());
-        session.dataConnector(passive);
+        session.dataSetup().prepare(passive);
         return passive;
     }
 
     private static boolean refusedAfterEpsvAll(Session session, String command) throws IOException {
-        if (session.extendedPassiveOnly()) {
+        if (session.dataSetup().extendedPassiveOnly()) {
             session.reply(503, command + " is not allowed after EPSV ALL.");
             return true;
         }

@@ -42,7 +42,7 @@ final class SecurityCommands {
             return;
         }
         if (mechanism.equals("SSL") || mechanism.equals("TLS-P")) {
-            session.protectData(true);
+            session.parameters().protectData(true);
         }
     }
 
@@ -56,19 +56,19 @@ final class SecurityCommands {
             session.reply(501, "Syntax: PBSZ 0");
             return;
         }
-        session.bufferSizeAgreed();
+        session.parameters().agreeBufferSize();
         session.reply(200, "PBSZ=0");
     }
 
     /** PROT C (clear) or P (private) for the data connections that follow. */
     static void prot(Session session, String argument) throws IOException {
-        if (!session.bufferSizeAgreedYet()) {
+        if (!session.parameters().bufferSizeAgreed()) {
             session.reply(503, "Send PBSZ 0 first.");
             return;
         }
         switch (argument.strip().toUpperCase(Locale.ROOT)) {
             case "P" -> {
-                session.protectData(true);
+                session.parameters().protectData(true);
                 session.reply(200, "Data connections will be protected.");
             }
             case "C" -> {
@@ -76,7 +76,7 @@ final class SecurityCommands {
                     session.reply(534, "Data connections must be protected here; use PROT P.");
                     return;
                 }
-                session.protectData(false);
+                session.parameters().protectData(false);
                 session.reply(200, "Data connections will be in clear text.");
             }
             case "S", "E" -> session.reply(536, "Only PROT C and PROT P are supported.");
@@ -98,7 +98,7 @@ final class SecurityCommands {
             session.reply(534, "CCC is not allowed: the control connection stays protected.");
             return;
         }
-        if (!session.loggedIn()) {
+        if (!session.login().loggedIn()) {
             session.reply(503, "Log in first: the password never goes in clear text.");
             return;
         }

@@ -7,7 +7,6 @@ import dev.loomftp.protocol.Reply;
 import dev.loomftp.storage.InvalidPathException;
 import dev.loomftp.storage.VirtualFileSystem;
 import dev.loomftp.storage.VirtualPath;
-import dev.loomftp.users.User;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
@@ -27,6 +26,13 @@ import org.tinylog.Logger;
  * that holds everything the session starts: the control-line reader and, through
  * {@link Deadline}, every data-connection step. When the session ends, nothing it started is
  * left running.
+ *
+ * <p>Its state is grouped by what it describes: {@link LoginState} (who is logged in, their files
+ * and folder), {@link TransferParameters} (TYPE, MODE Z, PBSZ, PROT, the HASH algorithm, the MLST
+ * facts), {@link DataSetup} (the prepared data connection, EPSV ALL), {@link OneShots} (REST, RNFR
+ * and RANG, each used once) and {@link TransferInProgress}; the control loop keeps its own two
+ * fields. All of it belongs to the session's thread, which alone changes it, so none of it needs
+ * locks.
  */
 final class Session {
     /** Over-long lines in a row before the connection is closed. */
@@ -37,8 +43,6 @@ final class Session {
     private static final Set<String> URGENT = Set.of("ABOR", "STAT", "NOOP");
     /** The commands that wait for TLS when the server requires it: nothing secret goes in clear text. */
     private static final Set<String> TLS_GATED = Set.of("USER", "PASS");
-    /** The zlib level MODE Z uses until OPTS MODE Z LEVEL says otherwise: zlib's own default. */
-    static final int DEFAULT_COMPRESSION_LEVEL = 6;
 
     private final long id;
     private final ServerContext context;
@@ -47,26 +51,14 @@ final class Session {
     private final InetSocketAddress local;
     private final boolean implicitTls;
 
-    private String pendingUser;
-    private User user;
-    private int failedLogins;
-    private VirtualFileSystem files;
-    private VirtualPath cwd = VirtualPath.ROOT;
-    private TransferType type = TransferType.ASCII;
-    private DataConnector dataConnector;
-    private boolean extendedPassiveOnly;
+    private final LoginState login = new LoginState();
+    private final TransferParameters parameters = new TransferParameters();
+    private final DataSetup dataSetup = new DataSetup();
+    private final OneShots oneShots = new OneShots();
+    /** The transfer running now, or the last one; null before the first. */
+    private TransferInProgress transfer;
+    /** The control loop's own: whether to stop after this command, and error replies in a row. */
     private boolean quitting;
-    private long restartOffset;
-    private boolean bufferSizeAgreed;
-    private boolean protectData;
-    private boolean modeZ;
-    private int compressionLevel = DEFAULT_COMPRESSION_LEVEL;
-    private String hashAlgorithm = HashCommands.DEFAULT_ALGORITHM;
-    private long[] hashRange;
-    private VirtualPath renameFrom;
-    private Set<String> mlstFacts = Facts.ALL;
-    private String transferDescription;
-    private boolean abortRequested;
     private int failedInRow;
 
     Session(long id, ServerContext context, SocketChannel socket, boolean implicitTls) throws IOException {
@@ -91,7 +83,7 @@ final class Session {
             try {
                 reason = serve();
             } finally {
-                closeDataConnector();
+                dataSetup.drop();
                 control.close();
                 scope.join();
             }
@@ -104,8 +96,8 @@ final class Session {
             context.internalErrors().increment();
             Logger.error(e, "session {} failed", id);
         }
-        Logger.info("session {} end user={} after {} ms: {}", id, userName(), (System.nanoTime() - started) / 1_000_000,
-                reason);
+        Logger.info("session {} end user={} after {} ms: {}", id, login.userName(),
+                (System.nanoTime() - started) / 1_000_000, reason);
     }
 
     /** Refuses a client at once, as when its address has too many sessions. */
@@ -184,9 +176,7 @@ final class Session {
             return;
         }
         CommandSpec spec = found.get();
-        if (!spec.name().equals("RNTO")) {
-            renameFrom = null;
-        }
+        oneShots.beforeCommand(spec.name());
         if (spec.name().equals("AUTH") || spec.name().equals("CCC")) {
             try {
                 gateAndRun(spec, argument);
@@ -203,7 +193,7 @@ final class Session {
             reply(502, spec.name() + " is not implemented.");
         } else if (TLS_GATED.contains(spec.name()) && tlsRequiredFirst()) {
             reply(530, "This server requires TLS: send AUTH TLS first.");
-        } else if (spec.gate() == CommandSpec.Gate.LOGGED_IN && user == null) {
+        } else if (spec.gate() == CommandSpec.Gate.LOGGED_IN && !login.loggedIn()) {
             reply(530, "Log in with USER and PASS first.");
         } else if (spec.arguments() == CommandSpec.Arguments.REQUIRED && argument.isBlank()
                 || spec.arguments() == CommandSpec.Arguments.NONE && !argument.isBlank()) {
@@ -224,8 +214,7 @@ final class Session {
      */
     <T> Finished<T> whileTransferring(String verb, VirtualPath path, DataChannel data, Callable<T> body)
             throws IOException, InterruptedException {
-        transferDescription = verb + " " + shorten(path.toString());
-        abortRequested = false;
+        transfer = new TransferInProgress(verb + " " + shorten(path.toString()));
         boolean aborted = false;
         try (var scope = StructuredTaskScope.open(Joiner.<T>awaitAll(), c -> c.withThreadFactory(TRANSFERS))) {
             Subtask<T> task = scope.fork(() -> {
@@ -256,8 +245,6 @@ final class Session {
                 throw new IllegalStateException("a transfer failed unexpectedly", task.exception());
             }
             return new Finished<>(task.get(), aborted);
-        } finally {
-            transferDescription = null;
         }
     }
 
@@ -267,7 +254,7 @@ final class Session {
             return;
         }
         reply(426, "Transfer aborted.");
-        if (abortRequested) {
+        if (transfer.abortRequested()) {
             reply(226, "ABOR command successful.");
         }
     }
@@ -285,11 +272,11 @@ final class Session {
         if (line instanceof ControlLine.Text text) {
             switch (verbOf(text.text())) {
                 case "ABOR" -> {
-                    abortRequested = true;
+                    transfer.requestAbort();
                     data.abort();
                     return true;
                 }
-                case "STAT" -> reply(213, "Transfer in progress: " + transferDescription + ", "
+                case "STAT" -> reply(213, "Transfer in progress: " + transfer.description() + ", "
                         + data.bytes() + " bytes so far.");
                 default -> reply(200, "OK.");
             }
@@ -327,7 +314,7 @@ final class Session {
     /** Whether data connections must be protected: the server or this user's override says so. */
     boolean dataProtectionRequired() {
         return context.config().tls().data() == Config.Policy.REQUIRED
-                || user != null && context.config().users().overrideFor(user.name()).requiresTls();
+                || login.loggedIn() && context.config().users().overrideFor(login.userName()).requiresTls();
     }
 
     boolean controlProtected() {
@@ -337,22 +324,6 @@ final class Session {
     /** The control connection's TLS session, which protected data connections must resume. */
     Optional<javax.net.ssl.SSLSession> controlTlsSession() {
         return control.tlsSession();
-    }
-
-    void bufferSizeAgreed() {
-        bufferSizeAgreed = true;
-    }
-
-    boolean bufferSizeAgreedYet() {
-        return bufferSizeAgreed;
-    }
-
-    void protectData(boolean on) {
-        protectData = on;
-    }
-
-    boolean protectData() {
-        return protectData;
     }
 
     long id() {
@@ -385,46 +356,29 @@ final class Session {
         return local;
     }
 
-    Optional<String> pendingUser() {
-        return Optional.ofNullable(pendingUser);
+    /** Who is logging in or logged in, their view of the files and the current folder. */
+    LoginState login() {
+        return login;
     }
 
-    void expectPassword(String name) {
-        pendingUser = name;
+    /** TYPE, MODE Z, PBSZ and PROT, the HASH algorithm and the MLST facts, as the client chose them. */
+    TransferParameters parameters() {
+        return parameters;
     }
 
-    boolean loggedIn() {
-        return user != null;
+    /** The data connector PASV, EPSV, PORT or EPRT prepared, and whether EPSV ALL came. */
+    DataSetup dataSetup() {
+        return dataSetup;
     }
 
-    String userName() {
-        return user == null ? "-" : user.name();
+    /** The REST offset, RNFR source and RANG range one command leaves for the next. */
+    OneShots oneShots() {
+        return oneShots;
     }
 
-    /** Records a good login: the user's view of the files is ready and the folder is "/". */
-    void loggedIn(User who, VirtualFileSystem view) {
-        pendingUser = null;
-        user = who;
-        files = view;
-        cwd = VirtualPath.ROOT;
-    }
-
-    /** Records a failed login and returns how many there have been. */
-    int loginFailed() {
-        pendingUser = null;
-        return ++failedLogins;
-    }
-
+    /** The logged-in user's view of the files, which every file handler needs: {@code login().files()}. */
     VirtualFileSystem files() {
-        return files;
-    }
-
-    VirtualPath cwd() {
-        return cwd;
-    }
-
-    void changeDirectory(VirtualPath path) {
-        cwd = path;
+        return login.files();
     }
 
     /**
@@ -443,137 +397,19 @@ final class Session {
 
     /** Resolves a path the client sent against the current folder. */
     VirtualPath resolve(String text) throws InvalidPathException {
-        return VirtualPath.resolve(cwd, text);
-    }
-
-    TransferType type() {
-        return type;
-    }
-
-    void type(TransferType newType) {
-        type = newType;
-    }
-
-    /** Sets how the next data connection is made, closing any earlier one not used. */
-    void dataConnector(DataConnector connector) {
-        closeDataConnector();
-        dataConnector = connector;
-    }
-
-    boolean hasDataConnector() {
-        return dataConnector != null;
-    }
-
-    /** Takes the connector for a transfer; the transfer closes it. */
-    Optional<DataConnector> takeDataConnector() {
-        DataConnector taken = dataConnector;
-        dataConnector = null;
-        return Optional.ofNullable(taken);
-    }
-
-    boolean extendedPassiveOnly() {
-        return extendedPassiveOnly;
-    }
-
-    void extendedPassiveOnly(boolean value) {
-        extendedPassiveOnly = value;
+        return VirtualPath.resolve(login.cwd(), text);
     }
 
     void quit() {
         quitting = true;
     }
 
-    /** REST: where the next RETR or STOR starts. */
-    void restartAt(long offset) {
-        restartOffset = offset;
-    }
-
-    /** The restart offset for the transfer about to start; it applies to that one only. */
-    long takeRestartOffset() {
-        long offset = restartOffset;
-        restartOffset = 0;
-        return offset;
-    }
-
-    void renameFrom(VirtualPath path) {
-        renameFrom = path;
-    }
-
-    Optional<VirtualPath> takeRenameFrom() {
-        VirtualPath from = renameFrom;
-        renameFrom = null;
-        return Optional.ofNullable(from);
-    }
-
-    Set<String> mlstFacts() {
-        return mlstFacts;
-    }
-
-    void mlstFacts(Set<String> facts) {
-        mlstFacts = facts;
-    }
-
-    /** REIN: back to the state of a new connection, without a user. */
+    /** REIN: back to the state of a new connection, without a user (PBSZ and PROT stay, with TLS). */
     void reinitialize() {
-        closeDataConnector();
-        pendingUser = null;
-        user = null;
-        files = null;
-        cwd = VirtualPath.ROOT;
-        type = TransferType.ASCII;
-        extendedPassiveOnly = false;
-        restartOffset = 0;
-        renameFrom = null;
-        mlstFacts = Facts.ALL;
-        modeZ = false;
-        compressionLevel = DEFAULT_COMPRESSION_LEVEL;
-        hashAlgorithm = HashCommands.DEFAULT_ALGORITHM;
-        hashRange = null;
-    }
-
-    /** MODE Z (true) or MODE S (false). */
-    void modeZ(boolean on) {
-        modeZ = on;
-    }
-
-    boolean modeZ() {
-        return modeZ;
-    }
-
-    /** The zlib level of MODE Z, 0 to 9. */
-    int compressionLevel() {
-        return compressionLevel;
-    }
-
-    void compressionLevel(int level) {
-        compressionLevel = level;
-    }
-
-    String hashAlgorithm() {
-        return hashAlgorithm;
-    }
-
-    void hashAlgorithm(String algorithm) {
-        hashAlgorithm = algorithm;
-    }
-
-    /** RANG for the next HASH: first and last byte, both included. */
-    void hashRange(long first, long last) {
-        hashRange = new long[] {first, last};
-    }
-
-    /** The range for this HASH, if RANG set one; it applies to one HASH only. */
-    Optional<long[]> takeHashRange() {
-        long[] range = hashRange;
-        hashRange = null;
-        return Optional.ofNullable(range);
-    }
-
-    private void closeDataConnector() {
-        if (dataConnector != null) {
-            dataConnector.close();
-            dataConnector = null;
-        }
+        dataSetup.reset();
+        login.reset();
+        parameters.reset();
+        oneShots.reset();
     }
 
     static String seconds(java.time.Duration duration) {

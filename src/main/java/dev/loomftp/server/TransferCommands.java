@@ -30,7 +30,7 @@ final class TransferCommands {
             return;
         }
         Optional<FileEntry> entry = statFile(session, path.get());
-        long offset = session.takeRestartOffset();
+        long offset = session.oneShots().takeRestartOffset();
         if (entry.isEmpty()) {
             return;
         }
@@ -47,7 +47,7 @@ final class TransferCommands {
             return;
         }
         try (file) {
-            TransferType type = session.type();
+            TransferType type = session.parameters().type();
             String opening = "Opening " + type.label() + " mode data connection for " + path.get().name()
                     + " (" + entry.get().size() + " bytes" + (offset > 0 ? ", from byte " + offset : "") + ").";
             DataTransfer.run(session, "RETR", path.get(), opening, COMPLETE,
@@ -57,13 +57,13 @@ final class TransferCommands {
 
     /** STOR: creates or replaces a file; after REST, keeps its first bytes and writes from there. */
     static void stor(Session session, String argument) throws IOException, InterruptedException {
-        long offset = session.takeRestartOffset();
+        long offset = session.oneShots().takeRestartOffset();
         store(session, "STOR", argument, offset > 0 ? WriteMode.RESUME : WriteMode.REPLACE, offset);
     }
 
     /** APPE: adds to the end of a file, creating it if needed. */
     static void appe(Session session, String argument) throws IOException, InterruptedException {
-        session.takeRestartOffset();
+        session.oneShots().takeRestartOffset();
         store(session, "APPE", argument, WriteMode.APPEND, 0);
     }
 
@@ -72,7 +72,7 @@ final class TransferCommands {
      * taken, or a new one. The name is in the 150 reply ("FILE: name", RFC 1123) and the 226.
      */
     static void stou(Session session, String argument) throws IOException, InterruptedException {
-        session.takeRestartOffset();
+        session.oneShots().takeRestartOffset();
         Optional<VirtualPath> named = session.resolveOrReply(argument.isBlank() ? "stou" : argument, 553);
         if (named.isEmpty() || !dataConnectionReady(session)) {
             return;
@@ -90,7 +90,7 @@ final class TransferCommands {
                 return;
             }
             try (file) {
-                TransferType type = session.type();
+                TransferType type = session.parameters().type();
                 DataTransfer.run(session, "STOU", path, "FILE: " + path.name(),
                         Reply.of(226, "Transfer complete; stored as " + path.name() + "."),
                         data -> receive(session, data, file, type, path, true));
@@ -108,13 +108,13 @@ final class TransferCommands {
             return;
         }
         long offset = Long.parseLong(digits);
-        session.restartAt(offset);
+        session.oneShots().restartAt(offset);
         session.reply(350, "Restarting at " + offset + ". Send RETR or STOR to go on.");
     }
 
     /** ABOR when no transfer runs (one that runs is aborted by the session): drops a prepared data connection. */
     static void abor(Session session, String argument) throws IOException {
-        session.dataConnector(null);
+        session.dataSetup().drop();
         session.reply(226, "No transfer to abort.");
     }
 
@@ -128,7 +128,7 @@ final class TransferCommands {
         if (entry.isEmpty()) {
             return;
         }
-        if (session.type() == TransferType.BINARY) {
+        if (session.parameters().type() == TransferType.BINARY) {
             session.reply(213, Long.toString(entry.get().size()));
         } else if (entry.get().size() > MAX_ASCII_SIZE_SCAN) {
             session.reply(550, "SIZE in TYPE A is given for files up to 64 MiB; use TYPE I.");
@@ -143,7 +143,7 @@ final class TransferCommands {
 
     /** Replies 425 and returns false when no PASV, EPSV, PORT or EPRT came before. */
     static boolean dataConnectionReady(Session session) throws IOException {
-        if (!session.hasDataConnector()) {
+        if (!session.dataSetup().prepared()) {
             session.reply(425, "Use PASV, EPSV, PORT or EPRT first.");
             return false;
         }
@@ -185,7 +185,7 @@ final class TransferCommands {
             FileErrors.reply(session, e, path);
             return;
         }
-        TransferType type = session.type();
+        TransferType type = session.parameters().type();
         String opening = "Opening " + type.label() + " mode data connection for " + path.name()
                 + (offset > 0 ? " from byte " + offset : "") + ".";
         DataTransfer.run(session, verb, path, opening, COMPLETE, data -> {
