@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -21,7 +21,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * pyftpdlib have their own replies. A plain {@code put} into a missing folder fails and says how to
  * make it.
  */
-@ExtendWith(StopServers.class)
 class ClientMakesFoldersTest {
     @TempDir
     Path work;
@@ -42,6 +41,16 @@ class ClientMakesFoldersTest {
         LOOMFTP, VSFTPD, PYFTPDLIB
     }
 
+    /**
+     * Stops the server, ours or a peer: {@link StopServers} only sees fields of type
+     * {@link TestServer}, and this one may hold a peer process as well.
+     */
+    @AfterEach
+    void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
 
     @ParameterizedTest
     @EnumSource(Server.class)
