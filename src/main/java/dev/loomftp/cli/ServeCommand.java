@@ -78,7 +78,8 @@ final class ServeCommand implements Command {
         config = root.map(config::withRoot).orElse(config);
         LoggingSetup.apply(config.logging());
 
-        FileUserStore users = new FileUserStore(config.users().file(), new PasswordHasher());
+        FileUserStore users = new FileUserStore(config.users().file(), new PasswordHasher(),
+                config.users().passwordCache());
         try {
             // A users file that cannot be read lets no one in: say so now, not at each login.
             users.list();

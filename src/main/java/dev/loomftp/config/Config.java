@@ -1,6 +1,7 @@
 package dev.loomftp.config;
 
 import dev.loomftp.storage.Permission;
+import dev.loomftp.users.FileUserStore;
 import dev.loomftp.users.UserNames;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -135,9 +136,20 @@ public record Config(
      *                  the shared folder alone
      * @param overrides settings for single users, by name; names ignore case, as {@link UserNames}
      *                  says, so no two of them may name one user
+     * @param passwordCache how many users' verified logins are kept (as keyed digests, never the
+     *                  password), so that their next login with the same password runs no PBKDF2;
+     *                  0 keeps none
      */
-    public record Users(Path file, boolean anonymous, Map<String, UserOverride> overrides) {
+    public record Users(Path file, boolean anonymous, Map<String, UserOverride> overrides, int passwordCache) {
+        /** The default {@code passwordCache}: a users file of up to this many users is covered whole, in about 2 MB. */
+        public static final int DEFAULT_PASSWORD_CACHE = FileUserStore.DEFAULT_PASSWORD_CACHE;
+        /** The largest {@code passwordCache}, about 200 MB at most. */
+        public static final int MAX_PASSWORD_CACHE = 1_000_000;
+
         public Users {
+            if (passwordCache < 0 || passwordCache > MAX_PASSWORD_CACHE) {
+                throw new IllegalArgumentException("passwordCache must be from 0 to " + MAX_PASSWORD_CACHE);
+            }
             overrides = Map.copyOf(overrides);
             Map<String, String> byKey = new java.util.HashMap<>();
             for (String name : overrides.keySet()) {
@@ -146,6 +158,10 @@ public record Config(
                     throw new IllegalArgumentException("overrides '" + other + "' and '" + name + "' name one user");
                 }
             }
+        }
+
+        public Users(Path file, boolean anonymous, Map<String, UserOverride> overrides) {
+            this(file, anonymous, overrides, DEFAULT_PASSWORD_CACHE);
         }
 
         public Users(Path file, boolean anonymous) {

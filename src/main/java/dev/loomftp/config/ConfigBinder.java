@@ -231,7 +231,7 @@ final class ConfigBinder {
     }
 
     private Users users(ConfigNode node, Storage storage) throws ConfigException {
-        node.object("file", "anonymous", "overrides");
+        node.object("file", "anonymous", "overrides", "passwordCache");
         Map<String, UserOverride> overrides = new HashMap<>();
         Map<String, ConfigNode> byKey = new HashMap<>();
         for (Map.Entry<String, ConfigNode> user : node.get("overrides").fields().entrySet()) {
@@ -241,7 +241,8 @@ final class ConfigBinder {
             }
             overrides.put(user.getKey(), userOverride(user.getValue(), storage));
         }
-        return new Users(path(node.get("file")), node.get("anonymous").bool(), overrides);
+        return new Users(path(node.get("file")), node.get("anonymous").bool(), overrides,
+                node.get("passwordCache").integer(0, Users.MAX_PASSWORD_CACHE));
     }
 
     /** One user's override: permissions by mount path, and whether TLS is required. */

@@ -43,19 +43,41 @@ import org.tinylog.Logger;
 public final class FileUserStore implements UserStore {
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
+    /** The default {@code passwordCache}: how many users' verified logins are kept. */
+    public static final int DEFAULT_PASSWORD_CACHE = VerifiedLogins.DEFAULT_CAPACITY;
+
     private final Path file;
     private final PasswordHasher hasher;
+    private final LoginVerifier logins;
     private final ReentrantLock reloading = new ReentrantLock();
     private final ReentrantLock writing = new ReentrantLock();
     private volatile Snapshot snapshot = Snapshot.STALE;
 
     /**
+     * A store that keeps the verified logins of up to {@value #DEFAULT_PASSWORD_CACHE} users.
+     *
      * @param file   the users file; it need not exist yet, which means there are no users
      * @param hasher hashes new passwords and checks logins
      */
     public FileUserStore(Path file, PasswordHasher hasher) {
+        this(file, hasher, DEFAULT_PASSWORD_CACHE);
+    }
+
+    /**
+     * @param file          the users file; it need not exist yet, which means there are no users
+     * @param hasher        hashes new passwords and checks logins
+     * @param passwordCache how many users' verified logins are kept, so that their next login with
+     *                      the same password costs no PBKDF2 run; 0 keeps none
+     */
+    public FileUserStore(Path file, PasswordHasher hasher, int passwordCache) {
+        this(file, hasher, passwordCache, LoginVerifier.defaultMaxHashing());
+    }
+
+    /** As above, with at most {@code maxHashing} PBKDF2 runs at once rather than one a core. */
+    FileUserStore(Path file, PasswordHasher hasher, int passwordCache, int maxHashing) {
         this.file = Objects.requireNonNull(file, "file");
         this.hasher = Objects.requireNonNull(hasher, "hasher");
+        this.logins = new LoginVerifier(hasher, new VerifiedLogins(passwordCache), maxHashing);
     }
 
     /** The users file. */
@@ -69,16 +91,27 @@ public final class FileUserStore implements UserStore {
      * <p>The name is matched in any case, and the user has the spelling of the file. A name that is
      * not in the file costs a {@link PasswordHasher#burn}. When the file cannot be read, every
      * login fails and a warning is logged.
+     *
+     * <p>A password verified lately for the same user and stored hash is taken without a PBKDF2
+     * run, as {@link LoginVerifier} explains; every change of the file forgets those. PBKDF2 runs
+     * wait for one another on the caller's (virtual) thread, a few at once. A caller interrupted
+     * while it waits gets empty, with its interrupt status set.
      */
     @Override
     public Optional<User> authenticate(String name, char[] password) {
         Optional<UsersFile.Entry> entry = current().users().find(name);
-        if (entry.isEmpty()) {
-            hasher.burn(password);
+        try {
+            boolean right = logins.check(UserNames.key(name), entry.map(UsersFile.Entry::hash), password);
+            return right ? entry.map(found -> new User(found.name())) : Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return Optional.empty();
         }
-        boolean right = hasher.verify(password, entry.get().hash());
-        return right ? Optional.of(new User(entry.get().name())) : Optional.empty();
+    }
+
+    /** The PBKDF2 runs that logins have cost so far, burns for unknown names included. */
+    public long hashesRun() {
+        return logins.hashes();
     }
 
     /** {@inheritDoc} As spelled in the file, sorted; empty when the file cannot be read, which is logged. */
@@ -236,6 +269,9 @@ public final class FileUserStore implements UserStore {
             }
             Snapshot loaded = load(stamp, seen);
             snapshot = loaded;
+            // A login verified before may have been removed or changed; a changed hash would miss
+            // anyway, since it is part of every digest, but what a new file holds is not looked into.
+            logins.forget();
             return loaded;
         } finally {
             reloading.unlock();

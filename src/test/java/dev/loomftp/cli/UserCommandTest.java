@@ -235,7 +235,7 @@ class UserCommandTest {
         Result result = user("", "list");
 
         assertEquals(new Result(ExitCode.CONFIG, "", "loomftp user: " + config
-                + ": line 1, column 35: unknown key 'mode' in users (known keys: file, anonymous, overrides)\n"), result);
+                + ": line 1, column 35: unknown key 'mode' in users (known keys: file, anonymous, overrides, passwordCache)\n"), result);
     }
 
     @Test

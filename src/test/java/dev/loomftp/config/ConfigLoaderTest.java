@@ -49,6 +49,7 @@ class ConfigLoaderTest {
         assertEquals(new Passive(50000, 50999, null), config.passive());
         assertEquals(DEFAULT_MOUNTS, config.storage().mounts());
         assertEquals(new Limits(500, 50, 4096, 3, 50, 100), config.limits());
+        assertEquals(10_000, config.users().passwordCache());
         assertEquals(new Config.Logins(Duration.ofSeconds(1), Duration.ofSeconds(16), 10, Duration.ofMinutes(15)),
                 config.logins());
         assertEquals(Config.Policy.OPTIONAL, config.tls().control());

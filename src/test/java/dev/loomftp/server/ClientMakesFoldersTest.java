@@ -36,19 +36,21 @@ class ClientMakesFoldersTest {
     private Path remoteRoot;
     private Path netrc;
 
-    /** Stops whichever server the test ran, ours (with its leak checks) or a peer. */
+    /** The servers to make folders on. */
+    enum Server {
+        LOOMFTP, VSFTPD, PYFTPDLIB
+    }
+
+    /**
+     * Stops the server, ours or a peer: {@link StopServers} only sees fields of type
+     * {@link TestServer}, and this one may hold a peer process as well.
+     */
     @AfterEach
     void stop() throws Exception {
         if (server != null) {
             server.close();
         }
     }
-
-    /** The servers to make folders on. */
-    enum Server {
-        LOOMFTP, VSFTPD, PYFTPDLIB
-    }
-
 
     @ParameterizedTest
     @EnumSource(Server.class)

@@ -2,6 +2,7 @@ package dev.loomftp.server;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -50,6 +51,26 @@ class LoginAndGatekeeperTest {
             assertEquals(530, wrongPassword.code());
             assertEquals(wrongPassword, noSuchUser);
         }
+    }
+
+    @Test
+    void repeatedLoginsRunNoHashUntilThePasswordChanges() throws Exception {
+        long before = server.users().hashesRun();
+        for (int i = 0; i < 3; i++) {
+            assertTrue(server.connect().login("alice", "alice-password"));
+        }
+        assertEquals(1, server.users().hashesRun() - before, "only the first login ran PBKDF2");
+
+        FTPClient wrong = server.connect();
+        assertFalse(wrong.login("alice", "not-her-password"));
+        assertEquals(530, wrong.getReplyCode());
+        assertEquals(2, server.users().hashesRun() - before, "a wrong password is never taken from the cache");
+
+        server.users().setPassword("alice", "new-password".toCharArray());
+        assertFalse(server.connect().login("alice", "alice-password"));
+        assertTrue(server.connect().login("alice", "new-password"));
+        assertTrue(server.connect().login("alice", "new-password"));
+        assertEquals(4, server.users().hashesRun() - before);
     }
 
     @Test

@@ -186,6 +186,11 @@ final class TestServer implements AutoCloseable {
         return root;
     }
 
+    /** The server's users, with the default password cache. */
+    FileUserStore users() {
+        return users;
+    }
+
     InetSocketAddress address() {
         return server.addresses().getFirst();
     }
