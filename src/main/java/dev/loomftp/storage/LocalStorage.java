@@ -215,15 +215,18 @@ public final class LocalStorage implements Storage {
 
     private static FileEntry entry(String name, Path real) throws IOException {
         try {
-            PosixFileAttributes attributes = Files.readAttributes(real, PosixFileAttributes.class);
-            return new FileEntry(name, kind(attributes), attributes.size(),
-                    attributes.lastModifiedTime().toInstant(), mode(attributes), unique(attributes.fileKey()));
+            return entry(name, Files.readAttributes(real, PosixFileAttributes.class));
         } catch (UnsupportedOperationException e) {
             BasicFileAttributes attributes = Files.readAttributes(real, BasicFileAttributes.class);
             int mode = attributes.isDirectory() ? DEFAULT_FOLDER_MODE : DEFAULT_FILE_MODE;
             return new FileEntry(name, kind(attributes), attributes.size(),
                     attributes.lastModifiedTime().toInstant(), mode);
         }
+    }
+
+    private static FileEntry entry(String name, PosixFileAttributes attributes) {
+        return new FileEntry(name, kind(attributes), attributes.size(),
+                attributes.lastModifiedTime().toInstant(), mode(attributes), unique(attributes.fileKey()));
     }
 
     /**
@@ -293,9 +296,24 @@ public final class LocalStorage implements Storage {
         }
 
         private FileEntry visible(Path child) {
+            String name = child.getFileName().toString();
+            try {
+                // The folder is real and inside the root, so an entry that is not a link is inside
+                // it too, and one lstat tells all about it. Only a link is resolved, and where it
+                // leads is checked: most folders are listed with one system call an entry.
+                PosixFileAttributes own = Files.readAttributes(child, PosixFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS);
+                if (!own.isSymbolicLink()) {
+                    return entry(name, own);
+                }
+            } catch (UnsupportedOperationException notPosix) {
+                // Resolved below, as a link is.
+            } catch (IOException e) {
+                return null;
+            }
             try {
                 Path real = child.toRealPath();
-                return real.startsWith(root) ? entry(child.getFileName().toString(), real) : null;
+                return real.startsWith(root) ? entry(name, real) : null;
             } catch (IOException e) {
                 return null;
             }
