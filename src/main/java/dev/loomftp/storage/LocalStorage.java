@@ -32,8 +32,6 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A storage in a local folder. Every path is checked after symbolic links are resolved: a link
@@ -45,7 +43,6 @@ public final class LocalStorage implements Storage {
     private static final int DEFAULT_FOLDER_MODE = 0755;
 
     /** The JDK's Unix file key reads "(dev=fe00,ino=260072)". */
-    private static final Pattern FILE_KEY = Pattern.compile("dev=(\\p{XDigit}+),ino=(\\d+)");
 
     private final Path root;
 
@@ -237,10 +234,28 @@ public final class LocalStorage implements Storage {
         if (fileKey == null) {
             return null;
         }
-        Matcher matcher = FILE_KEY.matcher(fileKey.toString());
-        return matcher.find()
-                ? matcher.group(1) + "U" + matcher.group(2)
-                : Integer.toHexString(fileKey.hashCode());
+        // The JDK's key reads "(dev=803,ino=1234)"; taken apart by hand, as a listing does this for
+        // every entry and a regular expression cost a quarter of a large listing's time.
+        String key = fileKey.toString();
+        int dev = key.indexOf("dev=");
+        int ino = key.indexOf(",ino=", dev);
+        int end = key.indexOf(')', ino);
+        if (dev < 0 || ino < 0 || end < 0 || !isHex(key, dev + 4, ino) || !isHex(key, ino + 5, end)) {
+            return Integer.toHexString(fileKey.hashCode());
+        }
+        return key.substring(dev + 4, ino) + "U" + key.substring(ino + 5, end);
+    }
+
+    private static boolean isHex(String text, int from, int to) {
+        if (from >= to) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            if (Character.digit(text.charAt(i), 16) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static FileEntry.Kind kind(BasicFileAttributes attributes) {
