@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
@@ -23,7 +24,7 @@ import java.util.function.Predicate;
 /**
  * A session's control connection. Lines are read by {@link #pump()}, which runs as a subtask of
  * the session's scope and hands each line over through a queue; the session takes them with
- * {@link #next(Duration)}, under its idle deadline, or, while a transfer runs, with
+ * {@link #next(Duration)}, waiting at most the idle time, or, while a transfer runs, with
  * {@link #nextUrgent}, which also wakes when the transfer ends. Reading apart from the session
  * keeps the idle timeout from closing the socket before the 421 reply is sent, and lets the
  * session answer ABOR and STAT in the middle of a transfer.
@@ -211,12 +212,7 @@ final class ControlChannel implements AutoCloseable {
         if (held != null) {
             return held; // its place in the queue was freed when it was held
         }
-        ControlLine line;
-        try {
-            line = Deadline.within(idle, this::takeLine);
-        } catch (IOException e) {
-            throw new IllegalStateException("taking from a queue cannot fail with I/O", e);
-        }
+        ControlLine line = takeLine(idle);
         room.release();
         return line;
     }
@@ -251,9 +247,18 @@ final class ControlChannel implements AutoCloseable {
         events.add(WAKE);
     }
 
-    private ControlLine takeLine() throws InterruptedException {
+    /**
+     * Takes the next line, skipping wake-ups, within {@code idle}. The session's own thread waits
+     * on the queue with a time limit: no thread is started for the wait, which is the whole of a
+     * session's life between commands.
+     */
+    private ControlLine takeLine(Duration idle) throws TimeoutException, InterruptedException {
+        long deadline = System.nanoTime() + idle.toNanos();
         while (true) {
-            Object event = events.take();
+            Object event = events.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (event == null) {
+                throw new TimeoutException("no command in " + idle.toMillis() + " ms");
+            }
             if (event != WAKE) {
                 return (ControlLine) event;
             }
