@@ -111,19 +111,25 @@ final class DataTransfer {
             throws IOException, TimeoutException, InterruptedException {
         Config.Timeouts timeouts = session.context().config().timeouts();
         Optional<DataChannel> connected = connector.connected(timeouts.dataStall());
-        if (connected.isPresent() && session.parameters().protectData() && connected.get().hasInput()) {
-            protect(session, connected.get(), timeouts);
-            connected.get().sendHeld();
-            session.reply(125, "Data connection already open; transfer starting.");
-            return connected.get();
+        try {
+            if (connected.isPresent() && session.parameters().protectData() && connected.get().hasInput()) {
+                protect(session, connected.get(), timeouts);
+                connected.get().sendHeld();
+                session.reply(125, "Data connection already open; transfer starting.");
+                return connected.get();
+            }
+            session.reply(150, opening);
+            DataChannel data = connected.isPresent() ? connected.get()
+                    : connector.open(timeouts.dataSetup(), timeouts.dataStall());
+            if (session.parameters().protectData()) {
+                protect(session, data, timeouts);
+            }
+            return data;
+        } catch (IOException | TimeoutException | InterruptedException | RuntimeException e) {
+            // Whatever failed on the way, a connection the client made is not left open.
+            connected.ifPresent(DataChannel::close);
+            throw e;
         }
-        session.reply(150, opening);
-        DataChannel data = connected.isPresent() ? connected.get()
-                : connector.open(timeouts.dataSetup(), timeouts.dataStall());
-        if (session.parameters().protectData()) {
-            protect(session, data, timeouts);
-        }
-        return data;
     }
 
     private static void protect(Session session, DataChannel data, Config.Timeouts timeouts)
