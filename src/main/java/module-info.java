@@ -5,4 +5,5 @@ module dev.loomftp {
     requires org.jline.reader;
 
     opens dev.loomftp.config to com.fasterxml.jackson.databind;
+    opens dev.loomftp.bench to com.fasterxml.jackson.databind;
 }

@@ -39,7 +39,7 @@ import javax.net.ssl.SSLHandshakeException;
  * vsftpd's do, and offers a session ID the server never gave: such a server can be resumed over
  * TLS 1.3 only (or with {@code -Djdk.tls.client.enableSessionTicketExtension=false}).
  */
-final class TlsDataSocket extends Socket {
+public final class TlsDataSocket extends Socket {
     private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
 
     private final Socket socket;
@@ -63,7 +63,7 @@ final class TlsDataSocket extends Socket {
      * Takes over {@code socket}, connected to the data port, for a client whose control connection
      * to {@code host} port {@code controlPort} runs TLS with a session from {@code context}.
      */
-    TlsDataSocket(Socket socket, SSLContext context, String host, int controlPort) throws IOException {
+    public TlsDataSocket(Socket socket, SSLContext context, String host, int controlPort) throws IOException {
         this.socket = socket;
         this.engine = context.createSSLEngine(host, controlPort);
         engine.setUseClientMode(true);

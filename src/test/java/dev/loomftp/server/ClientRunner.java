@@ -54,6 +54,16 @@ final class ClientRunner {
             List<String> arguments) {
         List<String> args = new ArrayList<>(List.of("client"));
         args.addAll(arguments);
+        return run(environment, terminal, input, args);
+    }
+
+    /** {@code loomftp ARGUMENTS}, any command, with these environment variables and {@code input}, no terminal. */
+    static Run run(Map<String, String> environment, String input, List<String> args) {
+        return run(environment, null, input, args);
+    }
+
+    private static Run run(Map<String, String> environment, LineInput.Opener terminal, String input,
+            List<String> args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Io io = new Io(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
