@@ -42,14 +42,18 @@ public final class Benchmark {
      * @param files      downloads by each of them
      * @param smallSize  the small file's size in bytes
      * @param largeSize  the large file's size in bytes
-     * @param sessions   sessions held by the idle scenario
+     * @param sessions   the counts of sessions the idle scenario holds, one after another, rising
      * @param rounds     rounds of the single-client scenarios, whose median is reported
      * @param timeLimit  the longest one scenario may run
      */
     public record Plan(List<Scenario> scenarios, int logins, int clients, int files, long smallSize, long largeSize,
-            int sessions, int rounds, Duration timeLimit) {
+            List<Integer> sessions, int rounds, Duration timeLimit) {
         public Plan {
             scenarios = scenarios.stream().distinct().sorted().toList();
+            sessions = sessions.stream().distinct().sorted().toList();
+            if (sessions.isEmpty() || sessions.getFirst() < 1) {
+                throw new IllegalArgumentException("the idle scenario needs counts of sessions above 0");
+            }
         }
     }
 
@@ -190,40 +194,54 @@ public final class Benchmark {
         return result(scenario, outcome.quantile(0.5), "ms", false, 1, outcome, figures);
     }
 
+    /**
+     * Opens logged-in sessions up to each count of {@link Plan#sessions()} in turn and holds them:
+     * the server's memory at each count, and how long a new client takes to log in meanwhile.
+     */
     private BenchResult idleSessions() throws InterruptedException {
         long before = memory.map(ServerMemory::pssKib).orElse(0L);
         ConcurrentLinkedQueue<BenchClient> held = new ConcurrentLinkedQueue<>();
         Semaphore opening = new Semaphore(OPENING_AT_ONCE);
+        Map<String, Double> figures = new LinkedHashMap<>();
+        memory.ifPresent(server -> figures.put("serverIdleKib", (double) before));
         try {
-            Load.Outcome opened = Load.run(plan.sessions(), plan.timeLimit(), (number, timer) -> {
-                opening.acquire();
-                try {
-                    long start = System.nanoTime();
-                    held.add(BenchClient.login(target));
-                    timer.record(start);
-                } finally {
-                    opening.release();
+            Load.Outcome opened = null;
+            Load.Outcome newcomer = null;
+            double perSession = 0;
+            for (int count : plan.sessions()) {
+                opened = Load.run(count - held.size(), plan.timeLimit(), (number, timer) -> {
+                    opening.acquire();
+                    try {
+                        long start = System.nanoTime();
+                        held.add(BenchClient.login(target));
+                        timer.record(start);
+                    } finally {
+                        opening.release();
+                    }
+                });
+                long now = memory.map(ServerMemory::pssKib).orElse(0L);
+                newcomer = Load.run(1, plan.timeLimit(), (number, timer) -> {
+                    for (int i = 0; i < plan.rounds(); i++) {
+                        long start = System.nanoTime();
+                        BenchClient.login(target).quit();
+                        timer.record(start);
+                    }
+                });
+                figures.put("newLoginMsAt" + count, newcomer.quantile(0.5));
+                if (memory.isPresent()) {
+                    perSession = held.isEmpty() ? 0 : (now - before) / (double) held.size();
+                    figures.put("serverKibAt" + count, (double) now);
+                    figures.put("kibPerSessionAt" + count, perSession);
                 }
-            });
-            long after = memory.map(ServerMemory::pssKib).orElse(0L);
-            Load.Outcome newcomer = Load.run(1, plan.timeLimit(), (number, timer) -> {
-                for (int i = 0; i < plan.rounds(); i++) {
-                    long start = System.nanoTime();
-                    BenchClient.login(target).quit();
-                    timer.record(start);
+                if (opened.errors() > 0) {
+                    break;
                 }
-            });
-            Map<String, Double> figures = new LinkedHashMap<>();
-            figures.put("newLoginMs", newcomer.quantile(0.5));
-            figures.put("sessionsHeld", (double) held.size());
-            if (memory.isPresent()) {
-                figures.put("serverIdleKib", (double) before);
-                figures.put("serverWithSessionsKib", (double) after);
-                double perSession = held.isEmpty() ? 0 : (after - before) / (double) held.size();
-                return result(Scenario.IDLE, perSession, "KiB/session", false, plan.sessions(), opened, figures);
             }
-            return result(Scenario.IDLE, newcomer.quantile(0.5), "ms new login", false, plan.sessions(), opened,
-                    figures);
+            figures.put("sessionsHeld", (double) held.size());
+            int most = plan.sessions().getLast();
+            return memory.isPresent()
+                    ? result(Scenario.IDLE, perSession, "KiB/session", false, most, opened, figures)
+                    : result(Scenario.IDLE, newcomer.quantile(0.5), "ms new login", false, most, opened, figures);
         } finally {
             closeAll(held);
         }

@@ -68,7 +68,8 @@ final class BenchCommand implements Command {
                   --files N           downloads by each client of small (default 20)
                   --small-size SIZE   the small file (default 64K)
                   --size SIZE         the large file of stor and retr (default 100M)
-                  --sessions N        sessions held by idle (default 1000)
+                  --sessions N[,N]    sessions held by idle, one count after another, the
+                                      memory read at each (default 1000)
                   --rounds N          rounds of stor, retr, the listings and idle's new login;
                                       the median is reported (default 3)
                   --time-limit SECS   the longest one scenario may run (default 300)
@@ -175,8 +176,26 @@ final class BenchCommand implements Command {
         return new Plan(scenarios, args.intValue("logins", 1, 100_000).orElse(300),
                 args.intValue("clients", 1, 100_000).orElse(50), args.intValue("files", 1, 1_000_000).orElse(20),
                 size(args, "small-size", 64L << 10), size(args, "size", 100L << 20),
-                args.intValue("sessions", 1, 100_000).orElse(1000), args.intValue("rounds", 1, 1000).orElse(3),
+                sessions(args), args.intValue("rounds", 1, 1000).orElse(3),
                 Duration.ofSeconds(args.intValue("time-limit", 1, 86_400).orElse(300)));
+    }
+
+    /** The counts of idle sessions, such as 1000,10000: each from 1 to 100,000. */
+    private static List<Integer> sessions(Args args) throws UsageException {
+        List<Integer> counts = new ArrayList<>();
+        for (String word : args.value("sessions").orElse("1000").split(",")) {
+            try {
+                int count = Integer.parseInt(word.strip());
+                if (count < 1 || count > 100_000) {
+                    throw new NumberFormatException();
+                }
+                counts.add(count);
+            } catch (NumberFormatException e) {
+                throw new UsageException("--sessions takes counts from 1 to 100000, such as 1000 or 1000,10000, not '"
+                        + args.value("sessions").orElseThrow() + "'");
+            }
+        }
+        return counts;
     }
 
     private static long size(Args args, String option, long fallback) throws UsageException {

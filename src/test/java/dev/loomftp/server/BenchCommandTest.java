@@ -48,15 +48,16 @@ class BenchCommandTest {
         List<String> security = tls ? List.of("--fingerprint", TestServer.fingerprint(folder)) : List.of();
 
         Map<String, JsonNode> work = bench(security, "login,small,stor,retr,idle", "", "--logins", "40",
-                "--clients", "6", "--files", "5", "--small-size", "64K", "--size", "3M", "--sessions", "30");
+                "--clients", "6", "--files", "5", "--small-size", "64K", "--size", "3M", "--sessions", "10,30");
         assertEquals(40, work.get("login").path("operations").asInt());
         assertEquals(30, work.get("small").path("operations").asInt(), "6 clients x 5 files");
         assertTrue(work.get("small").path("value").asDouble() > 0);
         assertEquals(3L << 20, work.get("retr").path("figures").path("fileBytes").asLong());
         assertTrue(work.get("stor").path("value").asDouble() > 0);
         assertEquals(30, work.get("idle").path("figures").path("sessionsHeld").asInt());
-        assertTrue(work.get("idle").path("figures").path("serverWithSessionsKib").asDouble() > 0,
+        assertTrue(work.get("idle").path("figures").path("serverKibAt10").asDouble() > 0,
                 "the memory of the server's process, which is this one");
+        assertTrue(work.get("idle").path("figures").path("serverKibAt30").asDouble() > 0);
         try (Stream<Path> left = Files.list(home)) {
             assertEquals(List.of("listed"), left.map(p -> p.getFileName().toString()).toList(),
                     "the benchmark's files are deleted at the end");
@@ -125,7 +126,8 @@ class BenchCommandTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"--scenario=nothing", "--size=lots", "--clients=0", "--rounds=-1"})
+    @ValueSource(strings = {"--scenario=nothing", "--size=lots", "--clients=0", "--rounds=-1", "--sessions=10,x",
+        "--sessions=0"})
     void aBadOptionIsAUsageError(String option) {
         ClientRunner.Run run = ClientRunner.run(Map.of(), "", List.of("bench", "ftp://bench@127.0.0.1:1/", option));
         assertEquals(2, run.exitCode(), run.describe());
