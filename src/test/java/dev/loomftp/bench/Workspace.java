@@ -29,8 +29,10 @@ record Workspace(Path root, Path configs, Path image) {
     static Workspace create(Path configs, Path image) throws IOException, InterruptedException {
         Workspace workspace = new Workspace(Files.createTempDirectory("loomftp-bench-"), configs, image);
         Path uploads = Files.createDirectories(workspace.home().resolve(UPLOADS));
-        Files.setOwner(uploads, uploads.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(
-                Files.exists(Path.of("/usr/sbin/vsftpd")) ? "ftp" : System.getProperty("user.name")));
+        if (BenchServer.available(BenchServer.Kind.VSFTPD)) {
+            Files.setOwner(uploads, uploads.getFileSystem().getUserPrincipalLookupService()
+                    .lookupPrincipalByName("ftp"));
+        }
         Bench.run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "7",
                 "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
                 "-keyout", workspace.privateKey().toString(), "-out", workspace.certificate().toString()));
