@@ -3,9 +3,8 @@ package dev.loomftp.server;
 import dev.loomftp.storage.FileEntry;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 
 /**
  * Listing lines in the Unix {@code ls -l} form that FTP clients parse, for example
@@ -16,8 +15,8 @@ import java.util.Locale;
 final class ListFormat {
     private static final Duration RECENT = Duration.ofDays(182);
     private static final Duration FUTURE_SLACK = Duration.ofHours(1);
-    private static final DateTimeFormatter RECENT_TIME = DateTimeFormatter.ofPattern("MMM ppd HH:mm", Locale.ENGLISH);
-    private static final DateTimeFormatter OLD_TIME = DateTimeFormatter.ofPattern("MMM ppd  yyyy", Locale.ENGLISH);
+    private static final String[] MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+        "Dec"};
     private static final String RWX = "rwxrwxrwx";
 
     private final Instant now;
@@ -35,12 +34,18 @@ final class ListFormat {
      *                 are shown
      */
     String line(FileEntry entry, boolean writable) {
-        return String.format(Locale.ROOT, "%s %4d %-8s %-8s %12d %s %s",
-                permissions(entry, writable), 1, "ftp", "ftp", entry.size(), time(entry.modified()), entry.name());
+        // Built by hand rather than with String.format and a DateTimeFormatter: a listing writes
+        // one line an entry, and those two were most of the time of a large LIST.
+        StringBuilder line = new StringBuilder(64 + entry.name().length());
+        permissions(line, entry, writable);
+        line.append("    1 ftp      ftp      ");
+        pad(line, Long.toString(entry.size()), 12);
+        line.append(' ');
+        time(line, entry.modified());
+        return line.append(' ').append(entry.name()).toString();
     }
 
-    private static String permissions(FileEntry entry, boolean writable) {
-        StringBuilder text = new StringBuilder(10);
+    private static void permissions(StringBuilder text, FileEntry entry, boolean writable) {
         text.append(switch (entry.kind()) {
             case DIRECTORY -> 'd';
             case FILE -> '-';
@@ -50,11 +55,28 @@ final class ListFormat {
         for (int bit = 0; bit < 9; bit++) {
             text.append((mode & (0400 >> bit)) != 0 ? RWX.charAt(bit) : '-');
         }
-        return text.toString();
     }
 
-    private String time(Instant modified) {
+    /** {@code MMM dd HH:mm} within six months, {@code MMM dd  yyyy} otherwise, the day padded with a space. */
+    private void time(StringBuilder text, Instant modified) {
         boolean recent = modified.isAfter(now.minus(RECENT)) && modified.isBefore(now.plus(FUTURE_SLACK));
-        return (recent ? RECENT_TIME : OLD_TIME).format(modified.atZone(zone));
+        LocalDateTime local = LocalDateTime.ofInstant(modified, zone);
+        text.append(MONTHS[local.getMonthValue() - 1]).append(' ');
+        pad(text, Integer.toString(local.getDayOfMonth()), 2);
+        text.append(' ');
+        if (recent) {
+            twoDigits(text, local.getHour());
+            twoDigits(text.append(':'), local.getMinute());
+        } else {
+            pad(text.append(' '), Integer.toString(local.getYear()), 4);
+        }
+    }
+
+    private static void pad(StringBuilder text, String value, int width) {
+        text.repeat(' ', Math.max(0, width - value.length())).append(value);
+    }
+
+    private static void twoDigits(StringBuilder text, int value) {
+        text.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
     }
 }

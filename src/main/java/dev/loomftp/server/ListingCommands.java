@@ -2,6 +2,7 @@ package dev.loomftp.server;
 
 import dev.loomftp.protocol.Reply;
 import dev.loomftp.storage.FileEntry;
+import dev.loomftp.storage.VirtualFileSystem.Mount;
 import dev.loomftp.storage.VirtualPath;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -10,6 +11,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.StreamSupport;
 
@@ -27,11 +29,11 @@ final class ListingCommands {
     static void list(Session session, String argument) throws IOException, InterruptedException {
         ListArguments parsed = ListArguments.parse(argument);
         ListFormat format = new ListFormat(Instant.now(), ZoneOffset.UTC);
-        listing(session, "LIST", parsed, (path, entry) -> format.line(entry, session.files().isWritable(path)));
+        listing(session, "LIST", parsed, (mounts, entry) -> format.line(entry, mounts.apply(entry.name()).writable()));
     }
 
     static void nlst(Session session, String argument) throws IOException, InterruptedException {
-        listing(session, "NLST", ListArguments.parse(argument), (path, entry) -> entry.name());
+        listing(session, "NLST", ListArguments.parse(argument), (mounts, entry) -> entry.name());
     }
 
     /** MLSD (RFC 3659): the entries of a folder, with facts; a file is an error. */
@@ -48,8 +50,9 @@ final class ListingCommands {
             session.reply(501, "MLSD lists folders; use MLST for a file.");
             return;
         }
-        streamFolder(session, "MLSD", path.get(), true, (child, childEntry) -> Facts.line(childEntry,
-                childEntry.name(), session.files().permissions(child), session.parameters().mlstFacts()));
+        Set<String> facts = session.parameters().mlstFacts();
+        streamFolder(session, "MLSD", path.get(), true, (mounts, child) -> Facts.line(child, child.name(),
+                mounts.apply(child.name()).permissions(), facts));
     }
 
     /** MLST (RFC 3659): one entry's facts, over the control connection. */
@@ -90,6 +93,7 @@ final class ListingCommands {
         if (!entry.get().isDirectory()) {
             lines.add(format.line(entry.get(), session.files().isWritable(path.get())));
         } else {
+            Function<String, Mount> mounts = session.files().childMounts(path.get());
             try (DirectoryStream<FileEntry> entries = session.files().list(path.get())) {
                 for (FileEntry child : entries) {
                     if (lines.size() > MAX_STAT_LINES) {
@@ -97,7 +101,7 @@ final class ListingCommands {
                         break;
                     }
                     if (parsed.all() || !child.name().startsWith(".")) {
-                        lines.add(format.line(child, session.files().isWritable(path.get().child(child.name()))));
+                        lines.add(format.line(child, mounts.apply(child.name()).writable()));
                     }
                 }
             } catch (IOException e) {
@@ -109,10 +113,13 @@ final class ListingCommands {
         session.reply(new Reply(213, lines));
     }
 
-    /** How one entry is written in a listing. */
+    /**
+     * How one entry is written in a listing, given the mount of each entry of its folder by name
+     * ({@link dev.loomftp.storage.VirtualFileSystem#childMounts}).
+     */
     @FunctionalInterface
     private interface LineFormat {
-        String line(VirtualPath path, FileEntry entry);
+        String line(Function<String, Mount> mounts, FileEntry entry);
     }
 
     private static void listing(Session session, String verb, ListArguments parsed, LineFormat format)
@@ -128,7 +135,8 @@ final class ListingCommands {
         if (entry.get().isDirectory()) {
             streamFolder(session, verb, path.get(), parsed.all(), format);
         } else {
-            String line = format.line(path.get(), entry.get());
+            Mount mount = session.files().locate(path.get()).mount();
+            String line = format.line(name -> mount, entry.get());
             DataTransfer.run(session, verb, path.get(), "Opening ASCII mode data connection for the listing.",
                     TransferCommands.COMPLETE, data -> DataTransfer.writeLines(data, List.of(line)));
         }
@@ -143,7 +151,8 @@ final class ListingCommands {
             FileErrors.reply(session, e, folder);
             return;
         }
-        Function<FileEntry, String> line = child -> format.line(folder.child(child.name()), child);
+        Function<String, Mount> mounts = session.files().childMounts(folder);
+        Function<FileEntry, String> line = child -> format.line(mounts, child);
         try (entries) {
             Iterable<String> lines = () -> StreamSupport.stream(entries.spliterator(), false)
                     .filter(child -> all || !child.name().startsWith("."))

@@ -10,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -22,6 +23,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Instant;
@@ -311,13 +313,15 @@ public final class LocalStorage implements Storage {
         }
 
         private FileEntry visible(Path child) {
-            String name = child.getFileName().toString();
+            // The name from the path's text, not getFileName(): that makes a path of its own for
+            // every entry, which cost a large listing a fifth of its time.
+            String path = child.toString();
+            String name = path.substring(path.lastIndexOf('/') + 1);
             try {
                 // The folder is real and inside the root, so an entry that is not a link is inside
                 // it too, and one lstat tells all about it. Only a link is resolved, and where it
                 // leads is checked: most folders are listed with one system call an entry.
-                PosixFileAttributes own = Files.readAttributes(child, PosixFileAttributes.class,
-                        LinkOption.NOFOLLOW_LINKS);
+                PosixFileAttributes own = ownAttributes(child, name);
                 if (!own.isSymbolicLink()) {
                     return entry(name, own);
                 }
@@ -332,6 +336,20 @@ public final class LocalStorage implements Storage {
             } catch (IOException e) {
                 return null;
             }
+        }
+
+        /**
+         * The entry's own attributes (a link's, not its target's). Where the folder is open as a
+         * {@link SecureDirectoryStream} (Linux), they are read relative to the folder's handle
+         * ({@code fstatat}), so the kernel does not walk the folder's whole path again for every
+         * entry, which was most of a large listing's time.
+         */
+        private PosixFileAttributes ownAttributes(Path child, String name) throws IOException {
+            if (paths instanceof SecureDirectoryStream<Path> folder) {
+                return folder.getFileAttributeView(child.getFileSystem().getPath(name), PosixFileAttributeView.class,
+                        LinkOption.NOFOLLOW_LINKS).readAttributes();
+            }
+            return Files.readAttributes(child, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         }
 
         @Override

@@ -10,11 +10,14 @@ import java.nio.file.NoSuchFileException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -185,6 +188,22 @@ public final class VirtualFileSystem {
     /** Whether files may be written in the folder {@code path}. */
     public boolean isWritable(VirtualPath path) {
         return locate(path).mount().writable();
+    }
+
+    /**
+     * The mount of each entry of {@code folder}, by the entry's name: the folder's own, but a
+     * mount point's own for a mount directly below it. A listing asks this for every entry, so
+     * it is worked out once per folder rather than by {@link #locate} for each child.
+     */
+    public Function<String, Mount> childMounts(VirtualPath folder) {
+        Mount own = locate(folder).mount();
+        Map<String, Mount> below = new HashMap<>();
+        for (Mount mount : mounts) {
+            if (!mount.path().isRoot() && mount.path().parent().equals(folder)) {
+                below.put(mount.path().name(), mount);
+            }
+        }
+        return below.isEmpty() ? name -> own : name -> below.getOrDefault(name, own);
     }
 
     /** A folder's own entries, less any hidden by a mount, followed by the mount points. */
