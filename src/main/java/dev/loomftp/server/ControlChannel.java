@@ -4,7 +4,6 @@ import dev.loomftp.protocol.ControlLine;
 import dev.loomftp.protocol.LineReader;
 import dev.loomftp.protocol.Reply;
 import dev.loomftp.tls.TlsContext;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -47,6 +46,7 @@ final class ControlChannel implements AutoCloseable {
     private final int maxLineLength;
     /** The pump's reader; replaced when TLS starts, between two of the pump's reads. */
     private LineReader reader;
+    /** Unbuffered: see {@link #reply(Reply)}. */
     private OutputStream out;
     private SSLSocket tls;
     /** How the pump goes on after an AUTH line: with the reader to use next, or empty to stop. */
@@ -68,7 +68,7 @@ final class ControlChannel implements AutoCloseable {
         this.maxLineLength = maxLineLength;
         this.heldBack = new HeldLines(HELD_LINES * maxLineLength);
         this.reader = new LineReader(Channels.newInputStream(socket), maxLineLength);
-        this.out = new BufferedOutputStream(Channels.newOutputStream(socket), 4096);
+        this.out = Channels.newOutputStream(socket);
     }
 
     /**
@@ -82,7 +82,7 @@ final class ControlChannel implements AutoCloseable {
         SSLSocket secured = Deadline.within(deadline, () -> context.serverSocket(socket.socket(), true));
         tls = secured;
         reader = new LineReader(secured.getInputStream(), maxLineLength);
-        out = new BufferedOutputStream(secured.getOutputStream(), 4096);
+        out = secured.getOutputStream();
     }
 
     /**
@@ -95,7 +95,7 @@ final class ControlChannel implements AutoCloseable {
         tls.shutdownOutput();
         tls = null;
         reader = new LineReader(new AfterTls(Channels.newInputStream(socket)), maxLineLength);
-        out = new BufferedOutputStream(Channels.newOutputStream(socket), 4096);
+        out = Channels.newOutputStream(socket);
     }
 
     /**
@@ -265,6 +265,10 @@ final class ControlChannel implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends a reply in one write. The output is not buffered: a reply is encoded whole, and a
+     * buffer would be held for the session's whole life, most of it idle.
+     */
     void reply(Reply reply) throws IOException {
         out.write(reply.encode());
         out.flush();
