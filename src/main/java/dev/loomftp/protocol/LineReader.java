@@ -8,6 +8,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Reads the lines of an FTP control connection: UTF-8 text ending in CRLF (a bare LF is taken
@@ -15,6 +16,11 @@ import java.nio.charset.StandardCharsets;
  * reported as {@link ControlLine.TooLong} as soon as the limit is passed, and the rest of it is
  * skipped up to its line end, so no buffer ever grows past the limit. A Telnet subnegotiation is
  * bounded the same way, by {@link #MAX_SUBNEGOTIATION} and by the line end.
+ *
+ * <p>A server keeps one reader per session for as long as the session lasts, most of it idle, so
+ * its buffers are small: {@value #CHUNK} bytes read ahead, which hold any ordinary command whole,
+ * and a line buffer that starts at {@value #INITIAL_LINE} bytes, grows only as far as a line
+ * needs (never past the limit), and is given back after a long line.
  */
 public final class LineReader {
     /**
@@ -35,10 +41,15 @@ public final class LineReader {
     private static final int WILL = 251;
     private static final int DONT = 254;
 
+    /** Bytes read from the input at a time. */
+    private static final int CHUNK = 256;
+    /** The line buffer's size between lines. */
+    private static final int INITIAL_LINE = 64;
+
     private final InputStream in;
     private final int maxLength;
-    private final byte[] line;
-    private final byte[] chunk = new byte[8192];
+    private byte[] line;
+    private final byte[] chunk = new byte[CHUNK];
     private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -54,7 +65,7 @@ public final class LineReader {
     public LineReader(InputStream in, int maxLength) {
         this.in = in;
         this.maxLength = maxLength;
-        this.line = new byte[maxLength + 1]; // room for the CR of the line end
+        this.line = new byte[Math.min(INITIAL_LINE, maxLength + 1)];
     }
 
     /** Blocks until a line, a refused line (over-long, or broken by Telnet) or the end of input is read. */
@@ -87,7 +98,12 @@ public final class LineReader {
         }
         if (length > maxLength || length == maxLength && b != '\r') {
             skippingRest = true;
+            shrinkLine();
             return new ControlLine.TooLong(maxLength);
+        }
+        if (length == line.length) {
+            // Up to the limit, and one more byte for the CR of the line end.
+            line = Arrays.copyOf(line, (int) Math.min(2L * line.length, maxLength + 1L));
         }
         line[length++] = (byte) b;
         return null;
@@ -170,6 +186,15 @@ public final class LineReader {
             return new ControlLine.Text(text.toString());
         } catch (CharacterCodingException e) {
             return new ControlLine.Malformed();
+        } finally {
+            shrinkLine();
+        }
+    }
+
+    /** Gives back a line buffer that a long line grew, so that an idle session holds a small one. */
+    private void shrinkLine() {
+        if (line.length > INITIAL_LINE) {
+            line = new byte[INITIAL_LINE];
         }
     }
 

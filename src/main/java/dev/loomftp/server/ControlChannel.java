@@ -4,58 +4,60 @@ import dev.loomftp.protocol.ControlLine;
 import dev.loomftp.protocol.LineReader;
 import dev.loomftp.protocol.Reply;
 import dev.loomftp.tls.TlsContext;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import java.util.function.Predicate;
 
 /**
- * A session's control connection. Lines are read by {@link #pump()}, which runs as a subtask of
- * the session's scope and hands each line over through a queue; the session takes them with
- * {@link #next(Duration)}, waiting at most the idle time, or, while a transfer runs, with
- * {@link #nextUrgent}, which also wakes when the transfer ends. Reading apart from the session
- * keeps the idle timeout from closing the socket before the 421 reply is sent, and lets the
- * session answer ABOR and STAT in the middle of a transfer.
+ * A session's control connection. Between transfers the session's own thread reads it, with
+ * {@link #next(Duration)}, under the idle deadline, which the socket's read timeout keeps
+ * ({@link TimedInput}): an idle session is one virtual thread parked in a read, and nothing else
+ * runs for it. While a transfer runs, a {@link ControlPump} reads the lines on a subtask of the
+ * session's scope and the session takes them with {@link #nextUrgent}, which also wakes when the
+ * transfer ends. A pump stops only after a line (a blocked read cannot be stopped without closing
+ * the socket), so after a transfer the session takes lines from it until it has stopped.
  *
- * <p>At most {@value #READ_AHEAD} lines wait in the queue for the session; a client that pipelines
- * more waits in TCP. During a transfer the session takes every line as it comes, so that ABOR,
- * STAT and NOOP are found however many lines came before them, and holds the others for after
- * the transfer in {@link HeldLines}, up to {@value #HELD_LINES} times the line limit in bytes.
- * Holding them all would let a client fill the memory, and leaving the excess in TCP would keep an
- * ABOR behind it until the transfer ended; so past that budget a line is refused in its place.
+ * <p>During a transfer the session takes every line as it comes, so that ABOR, STAT and NOOP are
+ * found however many lines came before them, and holds the others for after the transfer in
+ * {@link HeldLines}, up to {@value #HELD_LINES} times the line limit in bytes. Holding them all
+ * would let a client fill the memory, and leaving the excess in TCP would keep an ABOR behind it
+ * until the transfer ended; so past that budget a line is refused in its place.
+ *
+ * <p>Everything here runs on the session's thread, except {@link #wake()} (the transfer's) and
+ * {@link #stop()} (the server's, when it stops).
  */
 final class ControlChannel implements AutoCloseable {
-    private static final int READ_AHEAD = 16;
     /** How many lines of the longest length may be held for after a transfer. */
     private static final int HELD_LINES = 16;
-    /** Put in the queue by {@link #wake()}; never seen by callers. */
-    private static final Object WAKE = new Object();
 
     private final SocketChannel socket;
     private final int maxLineLength;
-    /** The pump's reader; replaced when TLS starts, between two of the pump's reads. */
+    private final HeldLines heldBack;
+    /** Created at the first transfer: most sessions that make none never need one. */
+    private ControlPump pump;
+    /** Forks a pump in the session's scope. */
+    private Consumer<Callable<Void>> fork;
+    private TimedInput input;
     private LineReader reader;
+    /** Unbuffered: see {@link #reply(Reply)}. */
     private OutputStream out;
     private SSLSocket tls;
-    /** How the pump goes on after an AUTH line: with the reader to use next, or empty to stop. */
-    private final BlockingQueue<Optional<LineReader>> afterAuth = new LinkedBlockingQueue<>();
-    private final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
-    private final Semaphore room = new Semaphore(READ_AHEAD);
-    private final HeldLines heldBack;
-    private volatile boolean closed;
-    private boolean holdFirstRead;
+    /** During a transfer: the pump stopped at a line that must be answered before it reads on. */
+    private boolean pumpStoppedForGood;
+    private volatile boolean stopping;
 
     /**
      * Takes over a control connection. Urgent data is read in line: clients mark ABOR with it
@@ -67,35 +69,45 @@ final class ControlChannel implements AutoCloseable {
         this.socket = socket;
         this.maxLineLength = maxLineLength;
         this.heldBack = new HeldLines(HELD_LINES * maxLineLength);
-        this.reader = new LineReader(Channels.newInputStream(socket), maxLineLength);
-        this.out = new BufferedOutputStream(Channels.newOutputStream(socket), 4096);
+        readFrom(socket.socket().getInputStream(), socket.socket());
+        this.out = Channels.newOutputStream(socket);
+    }
+
+    /** Where {@link #startTransfer} forks the pump: a scope the session owns. */
+    void forkPumpsWith(Consumer<Callable<Void>> fork) {
+        this.fork = fork;
+    }
+
+    private void readFrom(InputStream in, Socket timed) {
+        input = new TimedInput(in, timed);
+        reader = new LineReader(input, maxLineLength);
     }
 
     /**
      * Starts TLS on this connection, as the server (AUTH TLS, or at once on an implicit-TLS
-     * listener), with the handshake under {@code deadline}. Call it only while the pump waits:
-     * before it starts, or after it has handed over an AUTH line.
+     * listener), with the handshake under {@code deadline}. No pump runs then: one stops after an
+     * AUTH line.
      *
      * @throws TimeoutException when the handshake did not finish in time
      */
     void startTls(TlsContext context, Duration deadline) throws IOException, TimeoutException, InterruptedException {
         SSLSocket secured = Deadline.within(deadline, () -> context.serverSocket(socket.socket(), true));
         tls = secured;
-        reader = new LineReader(secured.getInputStream(), maxLineLength);
-        out = new BufferedOutputStream(secured.getOutputStream(), 4096);
+        readFrom(secured.getInputStream(), secured);
+        out = secured.getOutputStream();
     }
 
     /**
      * Ends TLS on this connection after CCC: sends close_notify and goes on in clear text. A
      * client may answer with its own close_notify (curl's active CCC mode) or not (its passive
-     * mode, the default); the clear-text reader skips that one TLS record if it comes. Call it
-     * only while the pump waits.
+     * mode, the default); the clear-text reader skips that one TLS record if it comes. No pump
+     * runs then: one stops after a CCC line.
      */
     void stopTls() throws IOException {
         tls.shutdownOutput();
         tls = null;
-        reader = new LineReader(new AfterTls(Channels.newInputStream(socket)), maxLineLength);
-        out = new BufferedOutputStream(Channels.newOutputStream(socket), 4096);
+        readFrom(new AfterTls(socket.socket().getInputStream()), socket.socket());
+        out = Channels.newOutputStream(socket);
     }
 
     /**
@@ -149,53 +161,6 @@ final class ControlChannel implements AutoCloseable {
         return Optional.ofNullable(tls).map(SSLSocket::getSession);
     }
 
-    /** Lets the pump go on after an AUTH line, reading through TLS if it started. */
-    void authHandled() {
-        afterAuth.add(Optional.of(reader));
-    }
-
-    /**
-     * Makes the pump wait, before its first read, for {@link #authHandled()}: on an implicit-TLS
-     * connection the first bytes are the TLS handshake.
-     */
-    void holdReading() {
-        holdFirstRead = true;
-    }
-
-    /** Reads lines until the connection ends or is closed. Runs in its own subtask. */
-    Void pump() throws InterruptedException {
-        if (holdFirstRead) {
-            Optional<LineReader> first = afterAuth.take();
-            if (first.isEmpty()) {
-                return null;
-            }
-            reader = first.get();
-        }
-        ControlLine line;
-        do {
-            room.acquire();
-            if (closed) {
-                return null;
-            }
-            try {
-                line = reader.read();
-            } catch (IOException e) {
-                line = new ControlLine.End();
-            }
-            events.add(line);
-            if (changesProtection(line)) {
-                // What follows AUTH may be a TLS handshake: read nothing more until the session
-                // has answered it.
-                Optional<LineReader> next = afterAuth.take();
-                if (next.isEmpty()) {
-                    return null;
-                }
-                reader = next.get();
-            }
-        } while (!(line instanceof ControlLine.End));
-        return null;
-    }
-
     /** AUTH starts TLS and CCC ends it: what follows either is read differently. */
     static boolean changesProtection(ControlLine line) {
         return line instanceof ControlLine.Text text
@@ -203,68 +168,123 @@ final class ControlChannel implements AutoCloseable {
     }
 
     /**
-     * Waits for the next line: first any held back during a transfer, then new ones.
+     * Waits for the next line: first any held back during a transfer, then any a pump still
+     * gives, then new ones read here.
      *
      * @throws TimeoutException when none came within {@code idle}
      */
     ControlLine next(Duration idle) throws TimeoutException, InterruptedException {
         ControlLine held = heldBack.poll();
         if (held != null) {
-            return held; // its place in the queue was freed when it was held
+            return held;
         }
-        ControlLine line = takeLine(idle);
-        room.release();
-        return line;
+        long deadline = System.nanoTime() + idle.toNanos();
+        while (pump != null && pump.running()) {
+            Object event = pump.poll(deadline - System.nanoTime());
+            if (event == null) {
+                throw new TimeoutException("no command in " + idle.toMillis() + " ms");
+            }
+            if (event instanceof ControlLine line) {
+                return line;
+            }
+        }
+        return readWithin(deadline, idle);
+    }
+
+    private ControlLine readWithin(long deadline, Duration idle) throws TimeoutException, InterruptedException {
+        input.limitTo(deadline);
+        try {
+            return reader.read();
+        } catch (SocketTimeoutException e) {
+            throw new TimeoutException("no command in " + idle.toMillis() + " ms");
+        } catch (IOException e) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException(); // the read was interrupted, which closed the socket
+            }
+            return new ControlLine.End();
+        }
+    }
+
+    /** A transfer starts: a pump reads the lines that come during it (and one after it). */
+    void startTransfer() {
+        if (pump == null) {
+            pump = new ControlPump();
+        }
+        pumpStoppedForGood = false;
+        startPump();
+    }
+
+    private void startPump() {
+        if (pump.transferStarting()) {
+            input.unlimited();
+            LineReader current = reader;
+            fork.accept(() -> pump.run(current));
+        }
+    }
+
+    /** The transfer has ended; call it after it has, and before the next {@link #next}. */
+    void transferEnded() {
+        pump.transferEnded();
     }
 
     /**
      * During a transfer: waits for a line that {@code urgent} accepts, holding back the others
      * for {@link #next} in their order, or for {@link #wake()}. Every line taken frees its place
-     * in the queue, so the pump reads on.
+     * in the pump's queue, so it reads on.
      *
      * @return the urgent line, or empty when woken
      */
     Optional<ControlLine> nextUrgent(Predicate<ControlLine> urgent) throws InterruptedException {
         while (true) {
-            Object event = events.take();
-            if (event == WAKE) {
+            Object event = pump.take();
+            if (event == ControlPump.WAKE) {
                 return Optional.empty();
             }
+            if (event == ControlPump.STOPPED) {
+                if (!pumpStoppedForGood) {
+                    startPump(); // it stopped as this transfer began, after a line of the last one
+                }
+                continue;
+            }
             ControlLine line = (ControlLine) event;
-            room.release();
             if (urgent.test(line)) {
+                pumpStoppedForGood |= line instanceof ControlLine.End;
                 return Optional.of(line);
             }
-            if (!heldBack.add(line) && changesProtection(line)) {
-                // The pump waits after an AUTH or CCC line; refused, it starts or ends no TLS.
-                authHandled();
-            }
+            // A held AUTH or CCC is answered after the transfer, and nothing after it is read
+            // before; a refused one starts or ends no TLS, and the next pump reads on.
+            pumpStoppedForGood |= heldBack.add(line) && changesProtection(line);
         }
     }
 
     /** Wakes {@link #nextUrgent}, as a transfer does when it ends. Never blocks. */
     void wake() {
-        events.add(WAKE);
+        pump.wake();
     }
 
     /**
-     * Takes the next line, skipping wake-ups, within {@code idle}. The session's own thread waits
-     * on the queue with a time limit: no thread is started for the wait, which is the whole of a
-     * session's life between commands.
+     * Asks the session to end, from another thread, as the server does when it stops: the
+     * session's read, or its pump's, sees the end of the input, and {@link #stopping()} tells it
+     * why. The socket stays open, so the session can still say 421.
      */
-    private ControlLine takeLine(Duration idle) throws TimeoutException, InterruptedException {
-        long deadline = System.nanoTime() + idle.toNanos();
-        while (true) {
-            Object event = events.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-            if (event == null) {
-                throw new TimeoutException("no command in " + idle.toMillis() + " ms");
-            }
-            if (event != WAKE) {
-                return (ControlLine) event;
-            }
+    void stop() {
+        stopping = true;
+        try {
+            socket.shutdownInput();
+        } catch (IOException e) {
+            // Closed already: the session is ending either way.
         }
     }
 
+    /** Whether {@link #stop()} was called. */
+    boolean stopping() {
+        return stopping;
+    }
+
+    /**
+     * Sends a reply in one write. The output is not buffered: a reply is encoded whole, and a
+     * buffer would be held for the session's whole life, most of it idle.
+     */
     void reply(Reply reply) throws IOException {
         out.write(reply.encode());
         out.flush();
@@ -285,13 +305,13 @@ final class ControlChannel implements AutoCloseable {
     /** Closes the connection, which also ends the pump. */
     @Override
     public void close() {
-        closed = true;
+        if (pump != null) {
+            pump.close();
+        }
         try {
             socket.close();
         } catch (IOException e) {
             // Closing is best effort; the session is ending either way.
         }
-        room.release(READ_AHEAD);
-        afterAuth.add(Optional.empty());
     }
 }

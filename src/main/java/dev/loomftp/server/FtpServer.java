@@ -14,14 +14,17 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.StructuredTaskScope.Joiner;
 import java.util.concurrent.StructuredTaskScope;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -40,12 +43,20 @@ import org.tinylog.Logger;
  * The acceptor takes a session permit before each {@code accept()}, so no more than
  * {@code limits.maxSessions} sessions ever run; a client that comes when none is left gets 421 at
  * once.
- * {@link #close()} interrupts the acceptor, whose scope then cancels every session: each says 421
- * and closes its data connections, and {@code close()} returns once all threads have ended.
+ * {@link #close()} interrupts the acceptor, which stops every session: each says 421 as soon as it
+ * waits for a command (a session's thread reads its control connection itself, and interrupting
+ * that read would close the socket before the 421), and ends its transfer. After
+ * {@link #STOP_GRACE} the acceptor's scope cancels whatever is left, and {@code close()} returns
+ * once all threads have ended.
  */
 public final class FtpServer implements AutoCloseable {
     private static final ThreadFactory SESSIONS = Thread.ofVirtual().name("loomftp-session-", 0).factory();
     private static final int BACKLOG = 128;
+    /**
+     * How long a stop waits for the sessions to say 421 and end by themselves, before it cancels
+     * the rest: a session waiting for a command does so at once, a busy one after its command.
+     */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(1);
     private static final byte[] FULL = "421 Too many users; try again later.\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final ServerContext context;
@@ -55,6 +66,9 @@ public final class FtpServer implements AutoCloseable {
     private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicLong sessionIds = new AtomicLong();
+    /** The sessions that run, so that a stop can reach each of them. */
+    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
     private final Thread acceptor;
 
     private FtpServer(ServerContext context, List<ServerSocketChannel> listeners, Selector selector) {
@@ -187,6 +201,7 @@ public final class FtpServer implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 Logger.error(e, "the acceptor failed; the server stops");
             }
+            stopSessions();
             // Joining with the interrupt set returns at once; closing the scope then cancels
             // every session and waits for each to end.
             Thread.currentThread().interrupt();
@@ -198,6 +213,23 @@ public final class FtpServer implements AutoCloseable {
         } finally {
             closeAll(listeners, selector);
             Logger.info("server stopped");
+        }
+    }
+
+    /**
+     * Asks every session to end, and waits up to {@link #STOP_GRACE} for them: each session holds
+     * a permit until it has ended, and the acceptor holds none now.
+     */
+    private void stopSessions() {
+        stopping = true;
+        sessions.forEach(Session::stop);
+        int all = context.config().limits().maxSessions();
+        try {
+            if (permits.tryAcquire(all, STOP_GRACE.toNanos(), TimeUnit.NANOSECONDS)) {
+                permits.release(all);
+            }
+        } catch (InterruptedException e) {
+            // Stop waiting: the scope cancels the sessions left.
         }
     }
 
@@ -260,7 +292,15 @@ public final class FtpServer implements AutoCloseable {
                         fromAddress - 1);
                 session.refuse("Too many connections from your address; try again later.");
             } else {
-                session.run();
+                sessions.add(session);
+                if (stopping) {
+                    session.stop(); // forked as the server began to stop
+                }
+                try {
+                    session.run();
+                } finally {
+                    sessions.remove(session);
+                }
             }
         } catch (IOException e) {
             Logger.debug("a connection ended before its session began: {}", FileErrors.reason(e));

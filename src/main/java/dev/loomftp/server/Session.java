@@ -23,8 +23,9 @@ import org.tinylog.Logger;
 
 /**
  * One client's control session. It runs on its own virtual thread and owns a structured scope
- * that holds everything the session starts: the control-line reader and, through
- * {@link Deadline}, every data-connection step. When the session ends, nothing it started is
+ * that holds everything the session starts: the control-line reader while a transfer runs and,
+ * through {@link Deadline}, every data-connection step. Between commands the session's thread
+ * reads its control connection itself, so an idle session is that one parked thread. When the session ends, nothing it started is
  * left running.
  *
  * <p>Its state is grouped by what it describes: {@link LoginState} (who is logged in, their files
@@ -76,10 +77,7 @@ final class Session {
         String reason = "closed by client";
         Logger.info("session {} start from {}", id, DataAddress.text(remote.getAddress()));
         try (var scope = StructuredTaskScope.open(Joiner.<Void>awaitAll(), c -> c.withThreadFactory(READERS))) {
-            if (implicitTls) {
-                control.holdReading();
-            }
-            scope.fork(control::pump);
+            control.forkPumpsWith(task -> scope.fork(task));
             try {
                 reason = serve();
             } finally {
@@ -118,7 +116,6 @@ final class Session {
             } catch (TimeoutException e) {
                 return "no TLS handshake in time";
             }
-            control.authHandled();
         }
         control.reply(220, "loomftp ready.");
         int overlongLines = 0;
@@ -131,7 +128,7 @@ final class Session {
                 control.reply(421, "No command for " + seconds(timeouts.controlIdle()) + ": closing the connection.");
                 return "idle timeout";
             } catch (InterruptedException e) {
-                control.reply(421, "The server is shutting down.");
+                sayShuttingDown();
                 throw e;
             }
             switch (line) {
@@ -157,11 +154,32 @@ final class Session {
                 case ControlLine.NotHeld notHeld -> reply(500, "Not run: the commands sent during the transfer"
                         + " passed the " + notHeld.budget() + " bytes held for after it; send it again.");
                 case ControlLine.End end -> {
+                    if (control.stopping()) {
+                        sayShuttingDown();
+                        return "server stopping";
+                    }
                     return "closed by client";
                 }
             }
         }
         return "quit";
+    }
+
+    /** 421 as the server stops; the connection may be closed already, when the stop interrupted a read. */
+    private void sayShuttingDown() {
+        try {
+            control.reply(421, "The server is shutting down.");
+        } catch (IOException e) {
+            Logger.debug("session {} could not be told the server stops", id);
+        }
+    }
+
+    /**
+     * Asks the session to end from another thread, as the server does when it stops: the
+     * session says 421 as soon as it waits for a command, or ends its transfer.
+     */
+    void stop() {
+        control.stop();
     }
 
     /** The gatekeeper: checks a command against its table row, then runs its handler. */
@@ -177,14 +195,6 @@ final class Session {
         }
         CommandSpec spec = found.get();
         oneShots.beforeCommand(spec.name());
-        if (spec.name().equals("AUTH") || spec.name().equals("CCC")) {
-            try {
-                gateAndRun(spec, argument);
-            } finally {
-                control.authHandled();
-            }
-            return;
-        }
         gateAndRun(spec, argument);
     }
 
@@ -216,6 +226,7 @@ final class Session {
             throws IOException, InterruptedException {
         transfer = new TransferInProgress(verb + " " + shorten(path.toString()));
         boolean aborted = false;
+        control.startTransfer();
         try (var scope = StructuredTaskScope.open(Joiner.<T>awaitAll(), c -> c.withThreadFactory(TRANSFERS))) {
             Subtask<T> task = scope.fork(() -> {
                 try {
@@ -245,6 +256,8 @@ final class Session {
                 throw new IllegalStateException("a transfer failed unexpectedly", task.exception());
             }
             return new Finished<>(task.get(), aborted);
+        } finally {
+            control.transferEnded();
         }
     }
 

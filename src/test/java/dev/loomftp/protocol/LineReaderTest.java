@@ -270,6 +270,19 @@ class LineReaderTest {
         assertEquals(texts(longest, longest), readAll(bytes(longest + "\r\n" + longest + "\n")));
     }
 
+    /** The line buffer starts small and grows with the line: limits on both sides of its first size. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 63, 64, 65, 200, 4096, 100_000})
+    void linesUpToAnyLimitAreReadWholeAndShortLinesAfterThem(int limit) throws IOException {
+        String longest = "y".repeat(limit);
+        String shorter = "z".repeat(limit - 1);
+        String tooLong = "x".repeat(limit + 1);
+
+        assertEquals(List.of(new ControlLine.Text(longest), new ControlLine.Text("A"), new ControlLine.TooLong(limit),
+                        new ControlLine.Text(shorter), new ControlLine.Text(longest), new ControlLine.Text("B"), END),
+                readAll(bytes(longest + "\r\nA\r\n" + tooLong + "\r\n" + shorter + "\n" + longest + "\r\nB\n"), limit));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"\r\n", "\n", "\r\r\n"})
     void lineOneByteOverTheLimitIsTooLong(String lineEnd) throws IOException {

@@ -3,11 +3,14 @@ package dev.loomftp.server;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.hamcrest.Matchers.equalTo;
 
 import dev.loomftp.config.Config;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import org.apache.commons.net.ftp.FTPClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +37,40 @@ class LifecycleTest {
             assertEquals(0, server.server().activeSessions());
             assertEquals(0, server.server().openPassiveListeners(), "the unused PASV listener is closed");
         }
+    }
+
+    /**
+     * Between commands a session is one virtual thread, parked in its own read of the control
+     * connection. A transfer's control reader reads on after the transfer until the next command
+     * (a blocked read cannot be stopped without closing the socket), then ends.
+     */
+    @Test
+    void anIdleSessionIsOneThreadAndATransfersReaderEndsAfterTheNextCommand() throws IOException {
+        try (TestServer server = TestServer.start(folder).withUser("alice", "alice-password")) {
+            FTPClient client = new FTPClient();
+            client.connect(server.address().getAddress(), server.port());
+            assertTrue(client.login("alice", "alice-password"), client.getReplyString());
+            await().atMost(Duration.ofSeconds(5)).until(LifecycleTest::sessionThreads,
+                    equalTo(List.of("loomftp-session-")));
+            client.enterLocalPassiveMode();
+            assertEquals(List.of("Public"), List.of(client.listNames()));
+            await().atMost(Duration.ofSeconds(5)).until(LifecycleTest::sessionThreads,
+                    equalTo(List.of("loomftp-control-", "loomftp-session-")));
+            assertTrue(client.sendNoOp(), client.getReplyString());
+            await().atMost(Duration.ofSeconds(5)).until(LifecycleTest::sessionThreads,
+                    equalTo(List.of("loomftp-session-")));
+            assertTrue(client.sendNoOp(), client.getReplyString());
+            client.disconnect();
+        }
+    }
+
+    /** The server's threads but its acceptor, without their numbers, sorted. */
+    private static List<String> sessionThreads() {
+        return TestServer.serverThreads().stream()
+                .filter(name -> !name.equals("loomftp-acceptor"))
+                .map(name -> name.replaceAll("[0-9]+$", ""))
+                .sorted()
+                .toList();
     }
 
     @Test

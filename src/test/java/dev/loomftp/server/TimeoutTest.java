@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,6 +51,30 @@ class TimeoutTest {
             assertTrue(client.closedByServer());
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> server.server().activeSessions() == 0);
+    }
+
+    /**
+     * The idle time limit counts for a whole command, not for each read: a client that sends a
+     * byte at a time, never a line end, is still cut off.
+     */
+    @Test
+    void aCommandSentAByteAtATimeDoesNotKeepASessionPastTheIdleTimeout() throws IOException {
+        try (RawClient client = RawClient.greeted(server.address())) {
+            long started = System.nanoTime();
+            RawClient.Reply reply = null;
+            while (reply == null) {
+                assertTrue(elapsed(started).compareTo(IDLE.multipliedBy(3)) < 0, "still open after 3 idle times");
+                client.send("N");
+                try {
+                    reply = client.replyWithin(IDLE.dividedBy(4));
+                } catch (SocketTimeoutException e) {
+                    // No reply yet: the next byte.
+                }
+            }
+            assertEquals(421, reply.code(), reply.text());
+            assertTrue(elapsed(started).compareTo(IDLE.minusMillis(100)) >= 0, "not before the idle timeout");
+            assertTrue(client.closedByServer());
+        }
     }
 
     @Test

@@ -1,8 +1,10 @@
 package dev.loomftp.server;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loomftp.config.Config;
@@ -14,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
@@ -21,6 +24,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.X509TrustManager;
 import org.apache.commons.net.ftp.FTP;
+import org.apache.commons.net.ftp.FTPConnectionClosedException;
 import org.apache.commons.net.ftp.FTPSClient;
 import org.apache.commons.net.util.TrustManagerUtils;
 import org.junit.jupiter.api.Test;
@@ -177,6 +181,23 @@ class TlsTest {
         assertTrue(client.login("alice", PASSWORD));
         assertEquals(certificate, served.get(), "the certificate of the PEM file");
         assertFalse(Files.exists(pemFolder.resolve("unused.p12")), "no keystore is made when PEM files are set");
+        client.disconnect();
+    }
+
+    /**
+     * A stop reaches a session waiting for a command over TLS too: its read sees the end of the
+     * input, and it still says 421 through TLS before it closes.
+     */
+    @Test
+    void stoppingTheServerSays421OverTls() throws IOException {
+        start(Config.Policy.OPTIONAL, Config.Policy.OPTIONAL, false, false);
+        FTPSClient client = tlsClient(false);
+        client.connect(server.address().getAddress(), server.port());
+        assertTrue(client.login("alice", PASSWORD), client.getReplyString());
+        await().atMost(Duration.ofSeconds(5)).until(() -> server.server().activeSessions() == 1);
+        server.server().close();
+        FTPConnectionClosedException closed = assertThrows(FTPConnectionClosedException.class, client::getReply);
+        assertTrue(closed.getMessage().contains("421"), closed.getMessage());
         client.disconnect();
     }
 
