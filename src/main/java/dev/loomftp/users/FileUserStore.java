@@ -102,10 +102,31 @@ public final class FileUserStore implements UserStore {
         Optional<UsersFile.Entry> entry = current().users().find(name);
         try {
             boolean right = logins.check(UserNames.key(name), entry.map(UsersFile.Entry::hash), password);
+            if (right && !hasher.isCurrent(entry.get().hash())) {
+                upgrade(entry.get(), password);
+            }
             return right ? entry.map(found -> new User(found.name())) : Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
+        }
+    }
+
+    /**
+     * Replaces a hash weaker than the hasher's current cost (fewer iterations, from an older
+     * default) with a new one, now that the password is known to be right: existing hashes keep
+     * working and grow stronger as their users log in. The file is left alone if the user's hash
+     * changed meanwhile (a new password, set by {@code loomftp user passwd}). A failure to write
+     * is logged and the login goes on.
+     */
+    private void upgrade(UsersFile.Entry entry, char[] password) throws InterruptedException {
+        String stronger = logins.rehash(password);
+        try {
+            change(users -> users.find(entry.name()).filter(now -> now.hash().equals(entry.hash())).isPresent()
+                    ? users.withHash(entry.name(), stronger) : users);
+            Logger.info("the password hash of {} was upgraded to the current cost", entry.name());
+        } catch (UserStoreException e) {
+            Logger.warn("the password hash of {} could not be upgraded: {}", entry.name(), e.getMessage());
         }
     }
 

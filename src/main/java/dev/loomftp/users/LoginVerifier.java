@@ -85,6 +85,22 @@ final class LoginVerifier {
         }
     }
 
+    /**
+     * A new hash of {@code password} at the hasher's current cost, made under a permit like any
+     * verification, so that upgrading the hashes of a storm of logins is bounded too.
+     *
+     * @throws InterruptedException when interrupted while waiting for a permit
+     */
+    String rehash(char[] password) throws InterruptedException {
+        permits.acquire();
+        try {
+            hashes.increment();
+            return hasher.hash(password);
+        } finally {
+            permits.release();
+        }
+    }
+
     /** Forgets every verified login, as when the users file changed. */
     void forget() {
         verified.clear();

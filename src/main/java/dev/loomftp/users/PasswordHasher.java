@@ -100,6 +100,14 @@ public final class PasswordHasher {
         Arrays.fill(key, (byte) 0);
     }
 
+    /**
+     * Whether {@code encoded} is as strong as the hashes this hasher makes now: a well-formed hash
+     * with at least as many iterations. One that is not is made again at the user's next login.
+     */
+    public boolean isCurrent(String encoded) {
+        return parse(encoded).map(hash -> hash.iterations() >= iterations).orElse(false);
+    }
+
     /** Whether {@code encoded} has the form of a hash this class can verify. */
     static boolean isWellFormed(String encoded) {
         return parse(encoded).isPresent();

@@ -88,6 +88,33 @@ class FileUserStoreTest {
     }
 
     @Test
+    void aWeakerHashIsMadeAgainAtTheCurrentCostAtTheNextRightLoginOnly() throws Exception {
+        store.add("alice", PASSWORD.toCharArray());
+        String weak = hashOf("alice");
+        FileUserStore stronger = new FileUserStore(file, new PasswordHasher(PasswordHasher.MIN_ITERATIONS * 2));
+
+        assertEquals(Optional.empty(), stronger.authenticate("alice", "wrong password".toCharArray()));
+        assertEquals(weak, hashOf("alice"), "a wrong password changes nothing");
+
+        assertEquals(Optional.of(new User("alice")), stronger.authenticate("ALICE", PASSWORD.toCharArray()));
+        String upgraded = hashOf("alice");
+        assertTrue(upgraded.startsWith("$pbkdf2-sha256$" + PasswordHasher.MIN_ITERATIONS * 2 + "$"), upgraded);
+        assertEquals(Optional.of(new User("alice")), stronger.authenticate("alice", PASSWORD.toCharArray()));
+        assertEquals(Optional.empty(), stronger.authenticate("alice", "wrong password".toCharArray()));
+        assertEquals(upgraded, hashOf("alice"), "a current hash is left as it is");
+
+        assertEquals(Optional.of(new User("alice")), store.authenticate("alice", PASSWORD.toCharArray()),
+                "a hasher of a lower cost still verifies a stronger hash, and leaves it");
+        assertEquals(upgraded, hashOf("alice"));
+    }
+
+    /** The hash the users file holds for {@code name}, read from the file as it is now. */
+    private String hashOf(String name) throws IOException {
+        return Files.readAllLines(file, UTF_8).stream().filter(line -> line.startsWith(name + ":"))
+                .map(line -> line.substring(name.length() + 1)).findFirst().orElseThrow();
+    }
+
+    @Test
     void unknownUserDoesNotLogIn() throws UserStoreException {
         store.add("alice", PASSWORD.toCharArray());
 

@@ -136,4 +136,15 @@ class PasswordHasherTest {
     private static String adaptedBase64(byte[] bytes) {
         return Base64.getEncoder().withoutPadding().encodeToString(bytes).replace('+', '.');
     }
+
+    @Test
+    void aHashIsCurrentWithAtLeastTheHashersIterations() {
+        PasswordHasher hasher = new PasswordHasher(PasswordHasher.MIN_ITERATIONS * 2);
+        char[] password = "a password".toCharArray();
+        assertTrue(hasher.isCurrent(hasher.hash(password)));
+        assertTrue(hasher.isCurrent(new PasswordHasher(PasswordHasher.MIN_ITERATIONS * 3).hash(password)));
+        assertFalse(hasher.isCurrent(new PasswordHasher(PasswordHasher.MIN_ITERATIONS).hash(password)));
+        assertFalse(hasher.isCurrent("not a hash"));
+        assertFalse(hasher.isCurrent(null));
+    }
 }
