@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  * peer; otherwise the image's own server). For each: the download and the upload of one 1 GiB
  * file, a mirror down of a tree of 2,000 small files with 4 transfers at once (curl has none),
  * and the peak resident memory of the client during the download. Not a test: run it with
- * {@code mvn -q -DskipTests -Pbench package}.
+ * {@code mvn -q -DskipTests -Pbench-client package}.
  *
  * <p>Each figure is the median of {@link Bench#ROUNDS} rounds; within a round the clients take
  * turns, so that whatever drifts on the machine touches them alike. Times are the whole client

@@ -183,7 +183,7 @@ final class PeerServer implements AutoCloseable {
         int port = listenPort();
         // In the foreground, on loopback only. MKD needs anon_mkdir_write_enable; overwriting and
         // resuming (REST, then STOR) need anon_other_write_enable. The seccomp sandbox is off, as in
-        // PeerBenchmark: 3.0.3's syscall filter is older than some libcs it may meet. The package's
+        // bench/vsftpd.conf: 3.0.3's syscall filter is older than some libcs it may meet. The package's
         // /var/run/vsftpd/empty is made at boot, so secure_chroot_dir is an empty folder of our own.
         // Every command and reply goes to vsftpd.log, for failure messages.
         List<String> settings = new ArrayList<>(List.of("listen=YES", "listen_ipv6=NO",
