@@ -37,7 +37,7 @@ final class PassivePorts {
     }
 
     /**
-     * Opens a listener on a free port of the range, on {@code address} (the local
+     * Opens a non-blocking listener on a free port of the range, on {@code address} (the local
      * address of the control connection, so that the data connection uses the same interface).
      *
      * @throws IOException when every port of the range is in use
@@ -49,6 +49,7 @@ final class PassivePorts {
                 ServerSocketChannel listener = ServerSocketChannel.open();
                 try {
                     listener.bind(new InetSocketAddress(address, first + offset), 1);
+                    listener.configureBlocking(false);
                     opened();
                     return listener;
                 } catch (BindException e) {

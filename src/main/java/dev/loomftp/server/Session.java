@@ -23,9 +23,8 @@ import org.tinylog.Logger;
 
 /**
  * One client's control session. It runs on its own virtual thread and owns a structured scope
- * that holds everything the session starts: the control-line reader and, through
- * {@link Deadline}, every data-connection step. When the session ends, nothing it started is
- * left running.
+ * that holds everything the session starts: the control-line reader and, in a scope of their
+ * own, its data transfers. When the session ends, nothing it started is left running.
  *
  * <p>Its state is grouped by what it describes: {@link LoginState} (who is logged in, their files
  * and folder), {@link TransferParameters} (TYPE, MODE Z, PBSZ, PROT, the HASH algorithm, the MLST
