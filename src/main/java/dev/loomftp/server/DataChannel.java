@@ -15,51 +15,35 @@ import java.util.zip.Inflater;
 import javax.net.ssl.SSLSession;
 
 /**
- * An open data connection. Every blocking step runs under the stall deadline (see
- * {@link Deadline}): when a step moves nothing for that long, the connection is closed and the
- * step fails with {@link TransferStalledException}.
+ * An open data connection. Its socket waits at most the stall time for the client (see
+ * {@link DataWire}): a connection that moves nothing for that long fails with
+ * {@link TransferStalledException}.
  *
  * <p>In MODE Z the data is one zlib stream (RFC 1950, as the MODE Z draft and lftp use it):
  * {@link #write} compresses, {@link #read} decompresses, and {@link #finish} ends the stream.
  * {@link #bytes} always counts the file's bytes, not those on the wire.
  */
 final class DataChannel implements AutoCloseable {
-    /** The buffer that carries a file's bytes when the socket is full; see {@link #sendFile}. */
-    private static final int SPARE_SIZE = 64 * 1024;
     /** The buffer between the compressor and the socket in MODE Z. */
-    private static final int WIRE_SIZE = 64 * 1024;
+    private static final int COMPRESSED_SIZE = 64 * 1024;
     private static final ByteBuffer NO_INPUT = ByteBuffer.allocate(0);
     /** Decompressed bytes allowed before the expansion limit applies. */
     private static final long EXPANSION_FLOOR = 64L * 1024 * 1024;
 
-    private final SocketChannel socket;
-    private final Duration stall;
+    private final DataWire wire;
     /** Written by the transfer's thread only; read by the session's for STAT. */
     private volatile long bytes;
-    private ByteBuffer spare;
     private Deflater deflater;
     /** Whether the client's end of the data has been read: an upload came whole. */
     private boolean endReceived;
     private Inflater inflater;
-    private ByteBuffer wire;
+    private ByteBuffer compressed;
     private int maxExpansion;
     private TlsData tls;
-    /** The socket's reads and writes, each under the stall deadline. */
-    private final TlsData.Wire stalling = new TlsData.Wire() {
-        @Override
-        public int read(ByteBuffer buffer) throws IOException, InterruptedException {
-            return step(() -> socket.read(buffer));
-        }
 
-        @Override
-        public int write(ByteBuffer buffer) throws IOException, InterruptedException {
-            return step(() -> socket.write(buffer));
-        }
-    };
-
-    DataChannel(SocketChannel socket, Duration stall) {
-        this.socket = socket;
-        this.stall = stall;
+    /** Takes over a connected socket; see {@link DataWire}. */
+    DataChannel(SocketChannel socket, Duration stall) throws IOException {
+        this.wire = new DataWire(socket, stall);
     }
 
     /**
@@ -70,58 +54,24 @@ final class DataChannel implements AutoCloseable {
         this.maxExpansion = maxExpansion;
         deflater = new Deflater(level);
         inflater = new Inflater();
-        wire = ByteBuffer.allocateDirect(WIRE_SIZE);
+        compressed = ByteBuffer.allocateDirect(COMPRESSED_SIZE);
     }
 
     /**
-     * Sends {@code count} bytes of a file from {@code position} with {@link FileChannel#transferTo},
-     * which the JDK turns into {@code sendfile(2)}: the bytes go from the page cache to the socket
-     * without passing through the JVM.
-     *
-     * <p>The socket is put in non-blocking mode for {@code transferTo}, which then takes what fits
-     * and never blocks: a {@code sendfile} blocked in the kernel could not be woken by the stall
-     * deadline, since an interrupt does not reach it. When the socket is full, one buffer is
-     * written in blocking mode instead, which parks the virtual thread until there is room, under
-     * the stall deadline; then {@code transferTo} goes on.
+     * Sends {@code count} bytes of a file from {@code position} with {@code sendfile(2)}: the bytes
+     * go from the page cache to the socket without passing through the JVM. A file that became
+     * shorter meanwhile ends the transfer early.
      */
     void sendFile(FileChannel file, long position, long count) throws IOException, InterruptedException {
         long end = position + count;
-        long at = position;
-        socket.configureBlocking(false);
-        try {
-            while (at < end) {
-                long sent = file.transferTo(at, end - at, socket);
-                if (sent > 0) {
-                    bytes += sent;
-                } else if (file.size() <= at) {
-                    break;
-                } else {
-                    socket.configureBlocking(true);
-                    sent = writeFrom(file, at, (int) Math.min(SPARE_SIZE, end - at));
-                    socket.configureBlocking(false);
-                }
-                at += sent;
+        for (long at = position; at < end; ) {
+            long sent = wire.transferFrom(file, at, end - at);
+            if (sent < 0) {
+                return;
             }
-        } finally {
-            if (socket.isOpen()) {
-                socket.configureBlocking(true);
-            }
+            bytes += sent;
+            at += sent;
         }
-    }
-
-    /** Copies one piece of a file through a buffer, waiting for room in the socket. */
-    private long writeFrom(FileChannel file, long position, int length) throws IOException, InterruptedException {
-        if (spare == null) {
-            spare = ByteBuffer.allocateDirect(SPARE_SIZE);
-        }
-        spare.clear().limit(length);
-        int read = file.read(spare, position);
-        if (read <= 0) {
-            throw new java.io.EOFException("the file became shorter while it was sent");
-        }
-        spare.flip();
-        write(spare);
-        return read;
     }
 
     /** Writes all of {@code buffer}, compressed in MODE Z. */
@@ -168,8 +118,8 @@ final class DataChannel implements AutoCloseable {
         if (tls != null) {
             // close_notify, then the end of the stream, while the client's side may stay open.
             try {
-                tls.close(stalling);
-                socket.shutdownOutput();
+                tls.close(wire);
+                wire.shutdownOutput();
             } catch (IOException gone) {
                 // After an upload the client may be gone already: all its data came, so nothing
                 // is lost.
@@ -181,10 +131,10 @@ final class DataChannel implements AutoCloseable {
     }
 
     private void deflateOnce(int flush) throws IOException, InterruptedException {
-        wire.clear();
-        deflater.deflate(wire, flush);
-        wire.flip();
-        writeRaw(wire);
+        compressed.clear();
+        deflater.deflate(compressed, flush);
+        compressed.flip();
+        writeRaw(compressed);
     }
 
     /** Decompresses into {@code buffer}, reading from the socket as needed; -1 at the stream's end. */
@@ -194,15 +144,15 @@ final class DataChannel implements AutoCloseable {
                 return -1;
             }
             if (inflater.needsInput()) {
-                wire.clear();
-                if (readRaw(wire) < 0) {
+                compressed.clear();
+                if (readRaw(compressed) < 0) {
                     if (inflater.getTotalIn() > 0) {
                         throw new java.io.EOFException("the compressed data ended early");
                     }
                     return -1;
                 }
-                wire.flip();
-                inflater.setInput(wire);
+                compressed.flip();
+                inflater.setInput(compressed);
             }
             try {
                 int produced = inflater.inflate(buffer);
@@ -224,16 +174,16 @@ final class DataChannel implements AutoCloseable {
 
     private void writeRaw(ByteBuffer buffer) throws IOException, InterruptedException {
         if (tls != null) {
-            tls.write(stalling, buffer);
+            tls.write(wire, buffer);
             return;
         }
         while (buffer.hasRemaining()) {
-            stalling.write(buffer);
+            wire.write(buffer);
         }
     }
 
     private int readRaw(ByteBuffer buffer) throws IOException, InterruptedException {
-        return tls == null ? stalling.read(buffer) : tls.read(stalling, buffer);
+        return tls == null ? wire.read(buffer) : tls.read(wire, buffer);
     }
 
     /**
@@ -246,12 +196,13 @@ final class DataChannel implements AutoCloseable {
     void startTls(TlsContext context, Duration setup, Optional<SSLSession> controlSession)
             throws IOException, TimeoutException, InterruptedException {
         TlsData secured = new TlsData(context.serverEngine());
-        Deadline.within(setup, () -> {
-            secured.handshake(TlsData.Wire.of(socket));
-            return null;
-        });
+        try {
+            secured.handshake(wire.within(setup));
+        } catch (DataWire.SetupExpiredException e) {
+            throw new TimeoutException("no TLS handshake in " + setup.toMillis() + " ms");
+        }
         if (controlSession.isPresent() && !resumes(secured.session(), controlSession.get())) {
-            closeSocket();
+            wire.abort();
             throw new SessionNotResumedException();
         }
         tls = secured;
@@ -259,12 +210,12 @@ final class DataChannel implements AutoCloseable {
 
     /** Whether the client has sent something already, such as the start of a TLS handshake. */
     boolean hasInput() throws IOException {
-        return socket.socket().getInputStream().available() > 0;
+        return wire.hasInput();
     }
 
     /** Sends what TLS holds back now (see {@link TlsData}), for a client that reads before it sends. */
     void sendHeld() throws IOException, InterruptedException {
-        tls.sendHeld(stalling);
+        tls.sendHeld(wire);
     }
 
     /** Whether {@code data} was resumed from {@code control}: JSSE keeps a resumed session's creation time. */
@@ -317,18 +268,9 @@ final class DataChannel implements AutoCloseable {
         return bytes;
     }
 
-    private <T> T step(Deadline.Step<T> step) throws IOException, InterruptedException {
-        try {
-            return Deadline.within(stall, step);
-        } catch (TimeoutException e) {
-            throw new TransferStalledException(stall);
-        }
-    }
-
-
     /** Breaks the connection off at once, as ABOR does; the transfer fails with an I/O error. */
     void abort() {
-        closeSocket();
+        wire.abort();
     }
 
     /** Closes the connection; called once the transfer is over, so the compressor is free. */
@@ -338,14 +280,6 @@ final class DataChannel implements AutoCloseable {
             deflater.end();
             inflater.end();
         }
-        closeSocket();
-    }
-
-    private void closeSocket() {
-        try {
-            socket.close();
-        } catch (IOException e) {
-            // The transfer's result is already decided; a failed close changes nothing.
-        }
+        wire.close();
     }
 }

@@ -4,12 +4,12 @@ import dev.loomftp.protocol.DataAddress;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import org.tinylog.Logger;
 
 /**
@@ -56,16 +56,25 @@ sealed interface DataConnector extends AutoCloseable {
             return listener.socket().getLocalPort();
         }
 
+        /**
+         * Waits for the client on the listener, which is non-blocking (see {@link PassivePorts}):
+         * each accept takes what has come, and the wait between two is limited to what is left of
+         * {@code setup}. No thread is started for it.
+         */
         @Override
         public DataChannel open(Duration setup, Duration stall)
                 throws IOException, TimeoutException, InterruptedException {
-            AtomicReference<SocketChannel> accepted = new AtomicReference<>();
-            try {
-                SocketChannel socket = Deadline.within(setup, () -> acceptFromPeer(accepted));
-                return new DataChannel(socket, stall);
-            } catch (IOException | TimeoutException | InterruptedException e) {
-                closeQuietly(accepted.get());
-                throw e;
+            long deadline = System.nanoTime() + setup.toNanos();
+            try (SocketWait wait = new SocketWait()) {
+                while (true) {
+                    Optional<DataChannel> data = connected(stall);
+                    if (data.isPresent()) {
+                        return data.get();
+                    }
+                    if (!wait.await(listener, SelectionKey.OP_ACCEPT, deadline - System.nanoTime())) {
+                        throw new TimeoutException("no data connection in " + setup.toMillis() + " ms");
+                    }
+                }
             } finally {
                 close();
             }
@@ -73,27 +82,12 @@ sealed interface DataConnector extends AutoCloseable {
 
         @Override
         public Optional<DataChannel> connected(Duration stall) throws IOException {
-            listener.configureBlocking(false);
-            try {
-                for (SocketChannel socket = listener.accept(); socket != null; socket = listener.accept()) {
-                    if (isFromPeer(socket)) {
-                        return Optional.of(new DataChannel(socket, stall));
-                    }
-                }
-                return Optional.empty();
-            } finally {
-                listener.configureBlocking(true);
-            }
-        }
-
-        private SocketChannel acceptFromPeer(AtomicReference<SocketChannel> accepted) throws IOException {
-            while (true) {
-                SocketChannel socket = listener.accept();
-                accepted.set(socket);
+            for (SocketChannel socket = listener.accept(); socket != null; socket = listener.accept()) {
                 if (isFromPeer(socket)) {
-                    return socket;
+                    return Optional.of(dataChannel(socket, stall));
                 }
             }
+            return Optional.empty();
         }
 
         /** Whether the connection comes from the client; one that does not is logged and closed. */
@@ -131,23 +125,25 @@ sealed interface DataConnector extends AutoCloseable {
             this.local = local;
         }
 
+        /** Connects without blocking, and waits for the connection at most {@code setup}. */
         @Override
         public DataChannel open(Duration setup, Duration stall)
                 throws IOException, TimeoutException, InterruptedException {
-            AtomicReference<SocketChannel> opened = new AtomicReference<>();
-            try {
-                SocketChannel socket = Deadline.within(setup, () -> {
-                    SocketChannel channel = SocketChannel.open();
-                    opened.set(channel);
-                    channel.bind(new InetSocketAddress(local, 0));
-                    channel.connect(target);
-                    return channel;
-                });
-                return new DataChannel(socket, stall);
-            } catch (IOException | TimeoutException | InterruptedException e) {
-                closeQuietly(opened.get());
+            long deadline = System.nanoTime() + setup.toNanos();
+            SocketChannel socket = SocketChannel.open();
+            try (SocketWait wait = new SocketWait()) {
+                socket.configureBlocking(false);
+                socket.bind(new InetSocketAddress(local, 0));
+                for (boolean connected = socket.connect(target); !connected; connected = socket.finishConnect()) {
+                    if (!wait.await(socket, SelectionKey.OP_CONNECT, deadline - System.nanoTime())) {
+                        throw new TimeoutException("no data connection in " + setup.toMillis() + " ms");
+                    }
+                }
+            } catch (IOException | TimeoutException | InterruptedException | RuntimeException e) {
+                closeQuietly(socket);
                 throw e;
             }
+            return dataChannel(socket, stall);
         }
 
         @Override
@@ -156,13 +152,21 @@ sealed interface DataConnector extends AutoCloseable {
         }
     }
 
+    /** A data connection on {@code socket}, which is closed if that fails. */
+    private static DataChannel dataChannel(SocketChannel socket, Duration stall) throws IOException {
+        try {
+            return new DataChannel(socket, stall);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(socket);
+            throw e;
+        }
+    }
+
     private static void closeQuietly(SocketChannel socket) {
-        if (socket != null) {
-            try {
-                socket.close();
-            } catch (IOException e) {
-                // Already failing; nothing more to report.
-            }
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // Already failing; nothing more to report.
         }
     }
 }

@@ -37,7 +37,8 @@ import org.tinylog.Logger;
  * loomftp-acceptor              platform thread; owns the server scope
  * └─ loomftp-session-N          one virtual thread per control connection; owns the session scope
  *    ├─ loomftp-control-N       reads the control connection
- *    └─ loomftp-step-N          one blocking data step at a time, under its deadline
+ *    ├─ loomftp-transfer-N      one data transfer, in a scope the session opens for it
+ *    └─ loomftp-step-N          the control connection's TLS handshake, under its deadline
  * </pre>
  *
  * The acceptor takes a session permit before each {@code accept()}, so no more than

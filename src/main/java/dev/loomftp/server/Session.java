@@ -24,9 +24,9 @@ import org.tinylog.Logger;
 /**
  * One client's control session. It runs on its own virtual thread and owns a structured scope
  * that holds everything the session starts: the control-line reader while a transfer runs and,
- * through {@link Deadline}, every data-connection step. Between commands the session's thread
- * reads its control connection itself, so an idle session is that one parked thread. When the session ends, nothing it started is
- * left running.
+ * in a scope of their own, its data transfers. Between commands the session's thread reads its
+ * control connection itself, so an idle session is that one parked thread. When the session
+ * ends, nothing it started is left running.
  *
  * <p>Its state is grouped by what it describes: {@link LoginState} (who is logged in, their files
  * and folder), {@link TransferParameters} (TYPE, MODE Z, PBSZ, PROT, the HASH algorithm, the MLST

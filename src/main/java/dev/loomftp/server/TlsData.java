@@ -3,7 +3,6 @@ package dev.loomftp.server;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ByteChannel;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
@@ -29,7 +28,7 @@ import javax.net.ssl.SSLSession;
  * many clients close without close_notify. A stream that ends inside a record is an error.
  *
  * <p>Every method runs on the transfer's thread, one at a time; the I/O goes through the
- * {@link Wire} it is given, which keeps the deadlines.
+ * {@link Wire} it is given, which keeps the time limits (see {@link DataWire}).
  */
 final class TlsData {
     /** Pending records beyond this are sent even while held, so a peer cannot grow them without end. */
@@ -43,21 +42,6 @@ final class TlsData {
 
         /** Writes some of {@code buffer}, waiting for room. */
         int write(ByteBuffer buffer) throws IOException, InterruptedException;
-
-        /** A channel's own blocking reads and writes, for a caller that keeps the deadline itself. */
-        static Wire of(ByteChannel channel) {
-            return new Wire() {
-                @Override
-                public int read(ByteBuffer buffer) throws IOException {
-                    return channel.read(buffer);
-                }
-
-                @Override
-                public int write(ByteBuffer buffer) throws IOException {
-                    return channel.write(buffer);
-                }
-            };
-        }
     }
 
     private final SSLEngine engine;

@@ -7,6 +7,8 @@ import static org.hamcrest.Matchers.equalTo;
 
 import dev.loomftp.config.Config;
 import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -71,6 +73,32 @@ class LifecycleTest {
                 .map(name -> name.replaceAll("[0-9]+$", ""))
                 .sorted()
                 .toList();
+    }
+
+    /**
+     * A download to a client that reads no more waits for room in the socket; stopping the server
+     * ends that wait at once, not at the stall timeout, and leaves no thread behind.
+     */
+    @Test
+    void stoppingTheServerEndsATransferThatWaitsForTheClient() throws IOException {
+        try (TestServer server = TestServer.start(folder).withUser("alice", "alice-password")) {
+            try (RandomAccessFile big = new RandomAccessFile(server.folder("alice").resolve("big.bin").toFile(), "rw")) {
+                big.setLength(256L * 1024 * 1024);
+            }
+            try (RawClient client = RawClient.greeted(server.address()).login("alice", "alice-password")) {
+                assertEquals(200, client.command("TYPE I").code());
+                try (Socket data = DataSocket.open(client)) {
+                    assertEquals(150, client.command("RETR big.bin").code());
+                    data.getInputStream().readNBytes(64 * 1024);
+                    long started = System.nanoTime();
+                    server.server().close();
+                    Duration took = Duration.ofNanos(System.nanoTime() - started);
+                    assertTrue(took.compareTo(TestServer.DEFAULT_STALL.dividedBy(2)) < 0, "stopped in " + took);
+                    assertTrue(client.closedByServer());
+                    assertEquals(0, server.server().activeSessions());
+                }
+            }
+        }
     }
 
     @Test
