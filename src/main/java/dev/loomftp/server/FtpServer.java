@@ -52,7 +52,13 @@ import org.tinylog.Logger;
  */
 public final class FtpServer implements AutoCloseable {
     private static final ThreadFactory SESSIONS = Thread.ofVirtual().name("loomftp-session-", 0).factory();
-    private static final int BACKLOG = 128;
+    /**
+     * Connections the kernel may hold complete but not yet accepted. A storm of a thousand clients
+     * connecting at once overflowed 128: the kernel dropped their handshakes and they tried again
+     * seconds later, some after their own timeouts. Linux caps it at net.core.somaxconn (4096 by
+     * default), and what is held costs nothing until it is accepted.
+     */
+    private static final int BACKLOG = 1024;
     /**
      * How long a stop waits for the sessions to say 421 and end by themselves, before it cancels
      * the rest: a session waiting for a command does so at once, a busy one after its command.
