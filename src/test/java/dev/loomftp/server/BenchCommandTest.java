@@ -68,6 +68,7 @@ class BenchCommandTest {
         assertEquals(FILES_LISTED, listings.get("nlst").path("figures").path("entries").asInt());
         assertEquals(FILES_LISTED, listings.get("mlsd").path("figures").path("entries").asInt());
         assertTrue(listings.get("mlsd").path("figures").path("serverPeakKib").asDouble() > 0);
+        assertTrue(listings.get("mlsd").path("figures").has("serverGrowthKib"));
         listings.values().forEach(result -> assertEquals(tls, result.path("tls").asBoolean()));
     }
 
