@@ -132,7 +132,7 @@ public final class Benchmark {
 
     private BenchResult smallFiles() throws IOException, InterruptedException {
         String path = target.path(SMALL_FILE);
-        upload(path, plan.smallSize());
+        upload(path, plan.smallSize(), false);
         Load.Outcome outcome = Load.run(plan.clients(), plan.timeLimit(), (number, timer) -> {
             try (BenchClient client = BenchClient.login(target)) {
                 for (int i = 0; i < plan.files(); i++) {
@@ -160,12 +160,7 @@ public final class Benchmark {
 
     private BenchResult retrieve() throws IOException, InterruptedException {
         String path = target.path(LARGE_FILE);
-        try (BenchClient client = BenchClient.login(target)) {
-            if (client.size(path) != plan.largeSize()) {
-                client.store(path, plan.largeSize(), pattern);
-            }
-            client.quit();
-        }
+        upload(path, plan.largeSize(), true);
         Load.Outcome outcome = rounds((client, timer) -> {
             long start = System.nanoTime();
             expectSize(client.retrieve(path).bytes(), plan.largeSize());
@@ -276,9 +271,12 @@ public final class Benchmark {
         void run(BenchClient client, Load.Timer timer) throws IOException, InterruptedException;
     }
 
-    private void upload(String path, long size) throws IOException {
+    /** Uploads {@code size} bytes as {@code path}; with {@code unlessThere}, not when the server has that size already. */
+    private void upload(String path, long size, boolean unlessThere) throws IOException {
         try (BenchClient client = BenchClient.login(target)) {
-            client.store(path, size, pattern);
+            if (!unlessThere || client.size(path) != size) {
+                client.store(path, size, pattern);
+            }
             client.quit();
         }
     }
