@@ -14,7 +14,6 @@ import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.InvalidKeySpecException;
@@ -24,11 +23,12 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
 import org.tinylog.Logger;
 
 /**
@@ -66,28 +66,23 @@ public final class TlsContext {
      */
     public static TlsContext load(Config.Tls tls) throws IOException {
         try {
-            KeyStore keys;
-            char[] password;
+            ServerKey key;
             if (tls.certificate() != null) {
-                password = randomPassword();
-                keys = fromPem(tls.certificate(), tls.privateKey(), password);
+                key = fromPem(tls.certificate(), tls.privateKey());
             } else {
                 Path passwordFile = passwordFile(tls.keystore());
                 if (!Files.exists(tls.keystore())) {
                     generate(tls.keystore(), passwordFile, tls.keystorePassword());
                 }
-                password = tls.keystorePassword() != null ? tls.keystorePassword().toCharArray()
+                char[] password = tls.keystorePassword() != null ? tls.keystorePassword().toCharArray()
                         : Files.readString(passwordFile, StandardCharsets.UTF_8).strip().toCharArray();
-                keys = KeyStore.getInstance("PKCS12");
-                try (InputStream in = Files.newInputStream(tls.keystore())) {
-                    keys.load(in, password);
-                }
+                key = fromKeystore(tls.keystore(), password);
             }
-            KeyManagerFactory managers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            managers.init(keys, password);
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(managers.getKeyManagers(), null, RANDOM);
-            X509Certificate certificate = firstCertificate(keys);
+            // No trust managers: the server asks no client for a certificate, so the JDK's default
+            // trust store (about 150 authorities, parsed at every start) has nothing to check.
+            context.init(new KeyManager[] {key}, new TrustManager[0], RANDOM);
+            X509Certificate certificate = key.certificate();
             TlsContext loaded = new TlsContext(context, certificate);
             Logger.info("TLS certificate {}, SHA-256 fingerprint {}", certificate.getSubjectX500Principal().getName(),
                     loaded.fingerprint());
@@ -140,20 +135,35 @@ public final class TlsContext {
                 || suite.startsWith("TLS_ECDHE_") && (suite.contains("_GCM_") || suite.contains("_CHACHA20_"));
     }
 
-    private static KeyStore fromPem(Path certificateFile, Path keyFile, char[] password)
-            throws IOException, GeneralSecurityException {
-        List<Certificate> chain;
+    private static ServerKey fromPem(Path certificateFile, Path keyFile) throws IOException, GeneralSecurityException {
+        List<X509Certificate> chain;
         try (InputStream in = Files.newInputStream(certificateFile)) {
-            chain = List.copyOf(CertificateFactory.getInstance("X.509").generateCertificates(in));
+            chain = CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
+                    .map(X509Certificate.class::cast)
+                    .toList();
         }
         if (chain.isEmpty()) {
             throw new GeneralSecurityException(certificateFile.getFileName() + " holds no certificate");
         }
-        PrivateKey key = privateKey(Files.readString(keyFile, StandardCharsets.US_ASCII));
+        return new ServerKey(privateKey(Files.readString(keyFile, StandardCharsets.US_ASCII)), chain);
+    }
+
+    /** The first key with an X.509 certificate chain in a PKCS#12 keystore. */
+    private static ServerKey fromKeystore(Path keystore, char[] password) throws IOException, GeneralSecurityException {
         KeyStore keys = KeyStore.getInstance("PKCS12");
-        keys.load(null, null);
-        keys.setKeyEntry(ALIAS, key, password, chain.toArray(Certificate[]::new));
-        return keys;
+        try (InputStream in = Files.newInputStream(keystore)) {
+            keys.load(in, password);
+        }
+        for (String alias : java.util.Collections.list(keys.aliases())) {
+            if (keys.isKeyEntry(alias) && keys.getCertificate(alias) instanceof X509Certificate
+                    && keys.getKey(alias, password) instanceof PrivateKey key) {
+                List<X509Certificate> chain = Arrays.stream(keys.getCertificateChain(alias))
+                        .map(X509Certificate.class::cast)
+                        .toList();
+                return new ServerKey(key, chain);
+            }
+        }
+        throw new GeneralSecurityException("the keystore holds no key with a certificate");
     }
 
     /** A PKCS#8 private key from its PEM form ("BEGIN PRIVATE KEY"), of whichever algorithm it is. */
@@ -217,15 +227,6 @@ public final class TlsContext {
         byte[] bytes = new byte[24];
         RANDOM.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).toCharArray();
-    }
-
-    private static X509Certificate firstCertificate(KeyStore keys) throws GeneralSecurityException {
-        for (String alias : java.util.Collections.list(keys.aliases())) {
-            if (keys.isKeyEntry(alias) && keys.getCertificate(alias) instanceof X509Certificate certificate) {
-                return certificate;
-            }
-        }
-        throw new GeneralSecurityException("the keystore holds no key with a certificate");
     }
 
     private static String fingerprint(X509Certificate certificate) throws GeneralSecurityException {

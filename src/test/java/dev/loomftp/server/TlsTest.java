@@ -29,6 +29,8 @@ import org.apache.commons.net.ftp.FTPSClient;
 import org.apache.commons.net.util.TrustManagerUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -181,6 +183,49 @@ class TlsTest {
         assertTrue(client.login("alice", PASSWORD));
         assertEquals(certificate, served.get(), "the certificate of the PEM file");
         assertFalse(Files.exists(pemFolder.resolve("unused.p12")), "no keystore is made when PEM files are set");
+        client.disconnect();
+    }
+
+    /**
+     * The server's key manager offers its one key to every handshake that key can sign: RSA and
+     * Ed25519 keys as well as the EC key it makes itself, under TLS 1.2 and TLS 1.3 alike, with a
+     * file transfer over the protected data connection to show the whole session works.
+     */
+    @ParameterizedTest
+    @CsvSource({"RSA, TLSv1.2", "RSA, TLSv1.3", "Ed25519, TLSv1.2", "Ed25519, TLSv1.3"})
+    void pemKeysOfEachAlgorithmServeEachProtocol(String algorithm, String protocol) throws Exception {
+        Path pemFolder = Files.createDirectories(folder.resolve("pem-" + algorithm));
+        Path keystore = pemFolder.resolve("made.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "k", "-keyalg", algorithm, "-dname", "CN=" + algorithm, "-validity", "2",
+                "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", "test-pass")
+                .redirectErrorStream(true).start();
+        String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, keytool.waitFor(), output);
+        KeyStore made = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keystore)) {
+            made.load(in, "test-pass".toCharArray());
+        }
+        X509Certificate certificate = (X509Certificate) made.getCertificate("k");
+        Files.writeString(pemFolder.resolve("cert.pem"), pem("CERTIFICATE", certificate.getEncoded()));
+        Files.writeString(pemFolder.resolve("key.pem"),
+                pem("PRIVATE KEY", made.getKey("k", "test-pass".toCharArray()).getEncoded()));
+        server = TestServer.startTls(pemFolder, new Config.Tls(Config.Policy.OPTIONAL, Config.Policy.OPTIONAL,
+                List.of(), pemFolder.resolve("cert.pem"), pemFolder.resolve("key.pem"), pemFolder.resolve("unused.p12"),
+                null, false)).withUser("alice", PASSWORD);
+        FTPSClient client = tlsClient(false);
+        client.setEnabledProtocols(new String[] {protocol});
+        client.connect(server.address().getAddress(), server.port());
+        assertTrue(client.login("alice", PASSWORD), client.getReplyString());
+        client.execPBSZ(0);
+        client.execPROT("P");
+        client.setFileType(FTP.BINARY_FILE_TYPE);
+        client.enterLocalPassiveMode();
+        byte[] content = TransferTest.randomBytes(300_001, 7);
+        assertTrue(client.storeFile("signed.bin", new ByteArrayInputStream(content)), client.getReplyString());
+        ByteArrayOutputStream back = new ByteArrayOutputStream();
+        assertTrue(client.retrieveFile("signed.bin", back), client.getReplyString());
+        assertArrayEquals(content, back.toByteArray());
         client.disconnect();
     }
 
