@@ -1,5 +1,6 @@
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -74,11 +75,12 @@ public final class BuildImage {
                 "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
                 "-m", module + "/" + mainClass, "--cds-training")
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int exit = process.waitFor();
         if (exit != 0 || !Files.exists(archive)) {
             System.out.println("note: no CDS archive recorded (exit " + exit + "); the image starts without it");
+            System.out.print(output);
             Files.deleteIfExists(archive);
         }
     }
@@ -87,10 +89,10 @@ public final class BuildImage {
         ToolProvider provider = ToolProvider.findFirst(tool)
                 .orElseThrow(() -> new IllegalStateException(tool + " is not in this JDK"));
         var output = new java.io.ByteArrayOutputStream();
-        var printer = new java.io.PrintStream(output, true, java.nio.charset.StandardCharsets.UTF_8);
+        var printer = new java.io.PrintStream(output, true, StandardCharsets.UTF_8);
         int exit = provider.run(printer, printer, args.toArray(String[]::new));
         if (exit != 0) {
-            System.err.print(output.toString(java.nio.charset.StandardCharsets.UTF_8));
+            System.err.print(output.toString(StandardCharsets.UTF_8));
             throw new IllegalStateException(tool + " failed with exit code " + exit);
         }
     }
