@@ -18,8 +18,8 @@ import java.util.stream.Stream;
  * single-file program, so the image is made by JDK 25's own jlink whatever JDK runs Maven.
  *
  * <p>Steps: link the modules listed in {@code jlink/modules.txt} plus the application, install
- * {@code jlink/loomftp.sh} as {@code bin/loomftp}, then record a CDS archive of the classes a
- * typical start loads ({@code lib/loomftp.jsa}), which the launcher uses when present.
+ * {@code jlink/loomftp.sh} as {@code bin/loomftp}, then record an ahead-of-time cache of the classes
+ * and JIT profiles of a training run ({@code lib/loomftp.aot}), which the launcher uses when present.
  */
 public final class BuildImage {
 
@@ -44,7 +44,6 @@ public final class BuildImage {
                 "--strip-debug",
                 "--no-header-files",
                 "--no-man-pages",
-                "--generate-cds-archive",
                 "--compress", "zip-6",
                 "--output", output.toString()));
         run("jlink", jlinkArgs);
@@ -56,32 +55,32 @@ public final class BuildImage {
         Files.writeString(launcher, script);
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
 
-        // The no-compressed-oops archive only serves heaps over 32 GiB; not worth 13 MB here.
-        Files.deleteIfExists(output.resolve("lib/server/classes_nocoops.jsa"));
-        trainClassDataSharing(output, module, mainClass);
+        trainAheadOfTimeCache(output, module, mainClass);
         System.out.println("image: " + output + " (" + sizeOf(output) / (1024 * 1024) + " MiB)");
     }
 
     /**
-     * Runs the image once with {@code -XX:ArchiveClassesAtExit} on a start that loads the config,
-     * logging and CLI classes, so later starts map them from the archive instead of parsing them.
+     * Runs the image once with {@code -XX:AOTCacheOutput} (JEP 483 and 514) on a start that loads
+     * the configuration, serves one FTPS session and types a line into the client shell, so later
+     * starts map those classes already loaded and linked, with the profiles the JIT gathered,
+     * instead of parsing them from the module image. The cache serves only the options it was
+     * made with: the collector must be the launcher's.
      */
-    private static void trainClassDataSharing(Path image, String module, String mainClass)
+    private static void trainAheadOfTimeCache(Path image, String module, String mainClass)
             throws IOException, InterruptedException {
-        Path archive = image.resolve("lib/loomftp.jsa");
+        Path cache = image.resolve("lib/loomftp.aot");
         Path java = image.resolve("bin/java");
         var process = new ProcessBuilder(java.toString(),
-                "-XX:ArchiveClassesAtExit=" + archive, "-XX:+UseSerialGC",
-                "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
-                "-m", module + "/" + mainClass, "--cds-training")
+                "-XX:AOTCacheOutput=" + cache, "-XX:+UseSerialGC", "-Xlog:aot=warning",
+                "-m", module + "/" + mainClass, "--aot-training")
                 .redirectErrorStream(true)
                 .start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int exit = process.waitFor();
-        if (exit != 0 || !Files.exists(archive)) {
-            System.out.println("note: no CDS archive recorded (exit " + exit + "); the image starts without it");
+        if (exit != 0 || !Files.exists(cache)) {
+            System.out.println("note: no AOT cache recorded (exit " + exit + "); the image starts without it");
             System.out.print(output);
-            Files.deleteIfExists(archive);
+            Files.deleteIfExists(cache);
         }
     }
 

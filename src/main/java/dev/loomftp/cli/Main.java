@@ -42,8 +42,8 @@ public final class Main {
                 io.out().print(usage());
                 return ExitCode.OK;
             }
-            case "--cds-training" -> {
-                return CdsTraining.run(io);
+            case "--aot-training" -> {
+                return AotTraining.run(io);
             }
             case "--version", "-V" -> {
                 io.out().println("loomftp " + version());

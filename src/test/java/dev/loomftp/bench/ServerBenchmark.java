@@ -31,6 +31,9 @@ import java.util.concurrent.TimeUnit;
  * bounded: the load generator by its own time limit, and its process by a limit above that.
  */
 public final class ServerBenchmark {
+    /** How long after its first login a server's memory is read as the idle process's. */
+    private static final Duration SETTLE = Duration.ofSeconds(5);
+
     private final Workspace workspace;
     private final Sizes sizes;
     private final Path output;
@@ -141,6 +144,10 @@ public final class ServerBenchmark {
         ServerMemory memory = new ServerMemory(server.process().pid());
         if (!tls) {
             of.put("startup", new Measure(startup, false, format(startup, "ms"), 0));
+            // The idle process, not the moment after its first login: a JVM's compiler threads are
+            // still at work then, and give their memory back in the next seconds.
+            server.process().onExit().completeOnTimeout(server.process(), SETTLE.toMillis(), TimeUnit.MILLISECONDS)
+                    .join();
             double mib = memory.pssKib() / 1024.0;
             of.put("memory at start", new Measure(mib, false, format(mib, "MiB"), 0));
             String sessions = server.kind() == Kind.VSFTPD ? sizes.sessionsForVsftpd() : sizes.sessions();

@@ -1,5 +1,9 @@
 package dev.loomftp.cli;
 
+import dev.loomftp.bench.BenchResult;
+import dev.loomftp.bench.BenchTarget;
+import dev.loomftp.bench.Benchmark;
+import dev.loomftp.bench.Scenario;
 import dev.loomftp.client.FtpClient;
 import dev.loomftp.client.Trust;
 import dev.loomftp.config.Config;
@@ -30,33 +34,43 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.jline.terminal.impl.DumbTerminal;
 
 /**
- * The run the image build records its class-data-sharing archive from ({@code loomftp
- * --cds-training}, not shown in the help): it loads the configuration, makes a self-signed
- * certificate and a users file as a first start does, starts a server on loopback with the
- * default TLS settings, and talks to it over real sockets: once in clear text, once as the
- * project's own client over FTPS with a login, a listing, an upload and a download. Then it types
- * a line with completion into the client shell's line editor. So the classes of a start-up, a
- * first TLS session, a first password check and a first prompt are in the archive.
+ * The run the image build records its ahead-of-time cache from ({@code loomftp --aot-training},
+ * not shown in the help; JEP 483 and 515). It does what a server's first minutes do, so that later
+ * starts find those classes loaded and linked, and the JIT finds the profiles it needs to compile
+ * the hot paths at once rather than after thousands of sessions: it loads the configuration, makes
+ * a self-signed certificate and a users file as a first start does, starts a server on loopback
+ * with the default TLS settings, and talks to it over real sockets: in clear text, as the
+ * project's own client over FTPS, and as the project's load generator, plain and over FTPS
+ * (logins, small and large files both ways, listings of a folder of 2,000 files). Then it types a
+ * line with completion into the client shell's line editor.
  */
-final class CdsTraining {
+final class AotTraining {
     private static final List<String> COMMANDS = List.of("SYST", "FEAT", "USER training", "PASS not-a-password",
             "HELP", "QUIT");
     private static final String USER = "training";
+    private static final String LISTED = "listed";
+    private static final int LISTED_FILES = 2_000;
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration LOAD_LIMIT = Duration.ofSeconds(60);
 
-    private CdsTraining() {}
+    private AotTraining() {}
 
     static int run(Io io) {
         Path root = null;
         try {
-            root = Files.createTempDirectory("loomftp-cds-");
+            root = Files.createTempDirectory("loomftp-aot-");
             Config defaults = ConfigLoader.defaults();
             Config.Tls tls = defaults.tls();
+            Config.Limits limits = defaults.limits();
+            // The load generator's clients all come from one address.
+            Config.Limits oneAddress = new Config.Limits(limits.maxSessions(), limits.maxSessions(),
+                    limits.maxLineLength(), limits.maxLoginAttempts(), limits.maxFailedCommands(), limits.maxExpansion());
             Config config = new Config(List.of(new Config.Listener("127.0.0.1", 0)), defaults.passive(),
-                    defaults.storage(), new Config.Users(root.resolve("users.txt"), false), defaults.limits(),
+                    defaults.storage(), new Config.Users(root.resolve("users.txt"), false), oneAddress,
                     defaults.logins(), defaults.timeouts(), new Config.Logging(Config.Level.WARN, null),
                     new Config.Tls(tls.control(), tls.data(), List.of(), null, null, root.resolve("tls.p12"), null,
                             tls.requireSessionReuse(), tls.allowCcc())).withRoot(root);
@@ -65,16 +79,26 @@ final class CdsTraining {
             FileUserStore users = new FileUserStore(config.users().file(), new PasswordHasher(PasswordHasher.MIN_ITERATIONS));
             char[] password = "training-password".toCharArray();
             users.add(USER, password);
+            Path listed = Files.createDirectories(root.resolve(USER).resolve(LISTED));
+            for (int i = 0; i < LISTED_FILES; i++) {
+                Files.createFile(listed.resolve(String.format("file-%05d.dat", i)));
+            }
             try (FtpServer server = FtpServer.start(config, users)) {
                 InetSocketAddress address = server.addresses().getFirst();
+                String fingerprint = fingerprint(root);
                 converse(address);
-                transfer(address, root, password, fingerprint(root));
+                transfer(address, root, password, fingerprint);
+                load(address, new String(password), fingerprint);
             }
             typeALine(root);
             return ExitCode.OK;
         } catch (IOException | RuntimeException | GeneralSecurityException | UserStoreException
                  | dev.loomftp.config.ConfigException e) {
             io.err().println("loomftp: the training run failed: " + e);
+            return ExitCode.FAILURE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            io.err().println("loomftp: the training run was interrupted");
             return ExitCode.FAILURE;
         } finally {
             deleteTree(root);
@@ -104,6 +128,42 @@ final class CdsTraining {
             client.upload(local, "training.txt");
             client.listEntries(".");
             client.download("training.txt", root.resolve("back.txt"));
+        }
+    }
+
+    /**
+     * Many clients at once, as {@code loomftp bench} makes them: logins, small files, a large file
+     * each way and listings, in clear text and then over FTPS.
+     *
+     * @throws IOException when any operation failed: a cache trained on failures trains the wrong paths
+     */
+    private static void load(InetSocketAddress address, String password, String fingerprint)
+            throws IOException, InterruptedException {
+        var transfers = List.of(Scenario.LOGIN, Scenario.SMALL, Scenario.STOR, Scenario.RETR);
+        var listings = List.of(Scenario.LIST, Scenario.NLST, Scenario.MLSD);
+        BenchTarget.Contexts pinned = () -> Trust.pinned(fingerprint);
+        runLoad(target(address, password, null, ""),
+                new Benchmark.Plan(transfers, 300, 20, 60, 64 * 1024, 16 << 20, List.of(1), 3, LOAD_LIMIT));
+        runLoad(target(address, password, null, LISTED),
+                new Benchmark.Plan(listings, 1, 1, 1, 1, 1, List.of(1), 30, LOAD_LIMIT));
+        runLoad(target(address, password, pinned, ""),
+                new Benchmark.Plan(transfers, 50, 10, 20, 64 * 1024, 16 << 20, List.of(1), 3, LOAD_LIMIT));
+        runLoad(target(address, password, pinned, LISTED),
+                new Benchmark.Plan(listings, 1, 1, 1, 1, 1, List.of(1), 10, LOAD_LIMIT));
+    }
+
+    private static BenchTarget target(InetSocketAddress address, String password, BenchTarget.Contexts trust,
+            String folder) {
+        return new BenchTarget(address.getHostString(), address.getPort(), USER, password, trust, false, folder,
+                TIMEOUT);
+    }
+
+    private static void runLoad(BenchTarget target, Benchmark.Plan plan) throws IOException, InterruptedException {
+        for (BenchResult result : Benchmark.on(target, plan, OptionalLong.empty()).run(done -> {})) {
+            if (result.errors() > 0) {
+                throw new IOException(result.scenario() + " against " + target + " had " + result.errors()
+                        + " errors, the first: " + result.firstError());
+            }
         }
     }
 
