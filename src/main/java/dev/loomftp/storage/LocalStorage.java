@@ -72,6 +72,42 @@ public final class LocalStorage implements Storage {
         return new Listing(Files.newDirectoryStream(folder));
     }
 
+    /**
+     * Where {@link NativeDirectory} can read the folder, without a system call for an entry that
+     * is not a link: what NLST needs, and all it needs.
+     */
+    @Override
+    public DirectoryStream<String> names(VirtualPath path) throws IOException {
+        Path folder = confined(path);
+        if (!Files.isDirectory(folder)) {
+            throw new NotDirectoryException(path.toString());
+        }
+        Optional<NativeDirectory> reader = NativeDirectory.linux();
+        if (reader.isPresent()) {
+            try {
+                return new FolderNames(reader.get().open(folder), folder, this::shown);
+            } catch (IOException notThisWay) {
+                // A name the C library cannot be given as the JDK gives it, say: the JDK reads it.
+            }
+        }
+        return Names.of(new Listing(Files.newDirectoryStream(folder)));
+    }
+
+    /**
+     * Whether a listing shows {@code child}, an entry of a real folder inside the root: one that
+     * is not a link is inside too; a link only when it leads to an existing entry inside the root.
+     */
+    private boolean shown(Path child) {
+        try {
+            if (!Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isSymbolicLink()) {
+                return true;
+            }
+            return child.toRealPath().startsWith(root);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     @Override
     public SeekableByteChannel openRead(VirtualPath path) throws IOException {
         return FileChannel.open(confined(path), StandardOpenOption.READ);
