@@ -63,13 +63,38 @@ public final class LocalStorage implements Storage {
         }
     }
 
+    /**
+     * Where {@link NativeDirectory} can read the folder, each entry's attributes come from one
+     * {@code statx} relative to it; elsewhere from the JDK's {@link SecureDirectoryStream}.
+     */
     @Override
     public DirectoryStream<FileEntry> list(VirtualPath path) throws IOException {
         Path folder = confined(path);
         if (!Files.isDirectory(folder)) {
             throw new NotDirectoryException(path.toString());
         }
+        Optional<NativeDirectory> reader = NativeDirectory.linux();
+        if (reader.isPresent()) {
+            try {
+                return new FolderEntries(reader.get().open(folder), folder, this::linked);
+            } catch (IOException notThisWay) {
+                // A name the C library cannot be given as the JDK gives it, say: the JDK reads it.
+            }
+        }
         return new Listing(Files.newDirectoryStream(folder));
+    }
+
+    /**
+     * What a listing shows of {@code link}, an entry of a real folder inside the root: its
+     * target's entry, named {@code name}, when the target exists inside the root; else null.
+     */
+    private FileEntry linked(Path link, String name) {
+        try {
+            Path real = link.toRealPath();
+            return real.startsWith(root) ? entry(name, real) : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /**
@@ -366,12 +391,7 @@ public final class LocalStorage implements Storage {
             } catch (IOException e) {
                 return null;
             }
-            try {
-                Path real = child.toRealPath();
-                return real.startsWith(root) ? entry(name, real) : null;
-            } catch (IOException e) {
-                return null;
-            }
+            return linked(child, name);
         }
 
         /**

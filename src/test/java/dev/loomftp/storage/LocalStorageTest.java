@@ -205,6 +205,22 @@ class LocalStorageTest {
     }
 
     @Test
+    void listedEntriesAreWhatStatGivesForEach() throws IOException, InvalidPathException {
+        // The listing reads attributes its own way (statx relative to the folder, on Linux): it
+        // must give the same entries, unique fact and all, as stat of each path.
+        Files.setPosixFilePermissions(root.resolve("docs/readme.md"), PosixFilePermissions.fromString("rw-r-----"));
+        Files.setPosixFilePermissions(root.resolve("docs/inner"), PosixFilePermissions.fromString("rwx--x---"));
+        for (String folder : List.of("/", "/docs")) {
+            try (DirectoryStream<FileEntry> entries = storage.list(path(folder))) {
+                for (FileEntry entry : entries) {
+                    VirtualPath child = VirtualPath.resolve(path(folder), entry.name());
+                    assertEquals(storage.stat(child).orElseThrow(), entry, child.toString());
+                }
+            }
+        }
+    }
+
+    @Test
     void namesAreThoseTheListingShows() throws IOException, InvalidPathException {
         for (String folder : List.of("/", "/docs", "/docs/inner", "/link-to-docs")) {
             assertEquals(listing(folder).keySet(), names(folder), folder);
