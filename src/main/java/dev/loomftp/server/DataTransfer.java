@@ -24,6 +24,7 @@ import org.tinylog.Logger;
  */
 final class DataTransfer {
     private static final int BUFFER_SIZE = 256 * 1024;
+    private static final byte[] CRLF = {'\r', '\n'};
 
     private DataTransfer() {}
 
@@ -241,7 +242,9 @@ final class DataTransfer {
         OutputStream out = new BufferedOutputStream(data.outputStream(), 64 * 1024);
         try {
             for (String line : lines) {
-                out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+                // The line end written on its own: adding it to the line first copied every line.
+                out.write(line.getBytes(StandardCharsets.UTF_8));
+                out.write(CRLF);
             }
         } catch (DirectoryIteratorException e) {
             throw new StorageFailure(e.getCause());
