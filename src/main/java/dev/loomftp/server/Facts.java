@@ -3,6 +3,7 @@ package dev.loomftp.server;
 import dev.loomftp.storage.FileEntry;
 import dev.loomftp.storage.Permission;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashSet;
@@ -64,7 +65,24 @@ final class Facts {
     }
 
     static String time(Instant instant) {
-        return TIME.format(instant);
+        // By hand for the years of four digits: MLSD writes one an entry, and the formatter was
+        // most of MLSD's own time together with String.format below.
+        LocalDateTime time = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), 0, ZoneOffset.UTC);
+        if (time.getYear() < 1000 || time.getYear() > 9999) {
+            return TIME.format(instant);
+        }
+        StringBuilder text = new StringBuilder(14).append(time.getYear());
+        for (int field : new int[] {time.getMonthValue(), time.getDayOfMonth(), time.getHour(), time.getMinute(),
+            time.getSecond()}) {
+            text.append((char) ('0' + field / 10)).append((char) ('0' + field % 10));
+        }
+        return text.toString();
+    }
+
+    /** The unix.mode fact: the permission bits in octal, with a leading 0, as {@code 0644}. */
+    static String mode(int mode) {
+        String octal = Integer.toOctalString(mode);
+        return "0" + "0".repeat(Math.max(0, 3 - octal.length())) + octal;
     }
 
     private static Optional<String> value(FileEntry entry, String fact, Set<Permission> permissions) {
@@ -78,7 +96,7 @@ final class Facts {
             case "modify" -> Optional.of(time(entry.modified()));
             case "perm" -> Optional.of(perm(entry, permissions));
             case "unique" -> Optional.ofNullable(entry.unique());
-            case "unix.mode" -> Optional.of(String.format("0%03o", entry.mode()));
+            case "unix.mode" -> Optional.of(mode(entry.mode()));
             default -> Optional.empty();
         };
     }
