@@ -165,6 +165,8 @@ final class NativeDirectory {
         private final MemorySegment state;
         private final MemorySegment buffer;
         private final MemorySegment attributes;
+        /** Where a name is copied to be decoded: 255 bytes at most (NAME_MAX), a NUL and padding. */
+        private final byte[] name = new byte[288];
         private final int fd;
         private long filled;
         private long at;
@@ -193,13 +195,29 @@ final class NativeDirectory {
                 }
                 long record = at;
                 at += Short.toUnsignedInt(buffer.get(ValueLayout.JAVA_SHORT_UNALIGNED, record + RECORD_LENGTH));
-                String name = buffer.getString(record + NAME, names);
+                String name = name(record, at);
                 if (!name.equals(".") && !name.equals("..")) {
                     current = record;
                     type = buffer.get(ValueLayout.JAVA_BYTE, record + TYPE);
                     return name;
                 }
             }
+        }
+
+        /**
+         * The name of the record from {@code record} to {@code end}: its bytes up to the first NUL.
+         * The record is copied whole and searched as an array, which is quicker than reading the
+         * segment byte by byte as {@link MemorySegment#getString} does. (The padding after the NUL
+         * is not cleared by the kernel: the name cannot be found from the end.)
+         */
+        private String name(long record, long end) {
+            int room = (int) (end - (record + NAME));
+            MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, record + NAME, name, 0, room);
+            int length = 0;
+            while (length < room && name[length] != 0) {
+                length++;
+            }
+            return new String(name, 0, length, names);
         }
 
         /** The {@code d_type} of the entry {@link #next()} returned last. */
