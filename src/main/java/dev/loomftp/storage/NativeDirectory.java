@@ -32,7 +32,10 @@ import java.util.Optional;
  * {@code getdents64} (glibc 2.30 and later); elsewhere callers use the JDK's streams.
  *
  * <p>A {@link Folder} is read by one thread at a time, not necessarily the one that opened it, and
- * closed once, after the reading is over.
+ * closed once, after the reading is over. Its system calls hold a virtual thread's carrier while
+ * they run (the JDK's own file calls let the scheduler add a carrier meanwhile; a downcall cannot):
+ * on a local file system that is microseconds, but a network file system that hangs would hold
+ * carriers as long.
  */
 final class NativeDirectory {
     /** {@code d_type} of an entry whose type the file system does not give: it must be asked. */
