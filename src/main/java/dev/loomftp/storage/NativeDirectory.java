@@ -98,6 +98,7 @@ final class NativeDirectory {
         return LINUX;
     }
 
+    @SuppressWarnings("restricted") // the calls' signatures are those of the C library's declarations
     private static Optional<NativeDirectory> load() {
         String arch = System.getProperty("os.arch", "");
         if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).equals("linux")
