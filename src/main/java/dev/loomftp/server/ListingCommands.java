@@ -13,7 +13,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -57,9 +56,9 @@ final class ListingCommands {
             session.reply(501, "MLSD lists folders; use MLST for a file.");
             return;
         }
-        Set<String> facts = session.parameters().mlstFacts();
-        streamFolder(session, "MLSD", path.get(), true, (mounts, child) -> Facts.line(child, child.name(),
-                mounts.apply(child.name()).permissions(), facts));
+        Facts.Writer facts = new Facts.Writer(session.parameters().mlstFacts());
+        streamFolder(session, "MLSD", path.get(), true,
+                (mounts, child) -> facts.line(child, mounts.apply(child.name()).permissions()));
     }
 
     /** MLST (RFC 3659): one entry's facts, over the control connection. */
