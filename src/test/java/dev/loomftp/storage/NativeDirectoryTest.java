@@ -62,4 +62,23 @@ class NativeDirectoryTest {
         }
         assertThrows(IOException.class, () -> NativeDirectory.linux().orElseThrow().open(folder.resolve("missing")));
     }
+
+    @Test
+    void aClosedFolderHasNoMoreEntries() throws IOException {
+        Files.createFile(folder.resolve("a.txt"));
+        NativeDirectory.Folder open = NativeDirectory.linux().orElseThrow().open(folder);
+        open.close();
+        open.close();
+        assertNull(open.next());
+    }
+
+    @Test
+    void manyFoldersOpenAndCloseWithoutLeaking() throws IOException {
+        // Each holds a file descriptor and native memory until closed.
+        for (int i = 0; i < 20_000; i++) {
+            try (NativeDirectory.Folder open = NativeDirectory.linux().orElseThrow().open(folder)) {
+                assertNull(open.next());
+            }
+        }
+    }
 }
