@@ -38,9 +38,10 @@ public final class BuildImage {
         List<String> jlinkArgs = new ArrayList<>(List.of(
                 "--module-path", classes + java.io.File.pathSeparator + modules,
                 "--add-modules", String.join(",", addModules),
-                // JLine's JNI terminal provider loads jline-native's library: without this, the
-                // JDK warns when the interactive client starts.
-                "--add-options=--enable-preview --enable-native-access=org.jline.nativ,org.jline.terminal.jni",
+                // JLine's JNI terminal provider loads jline-native's library, and loomftp reads
+                // folders with getdents64 through the FFM API: without this, the JDK warns when
+                // the interactive client starts or a folder's names are first listed.
+                "--add-options=--enable-preview --enable-native-access=dev.loomftp,org.jline.nativ,org.jline.terminal.jni",
                 "--strip-debug",
                 "--no-header-files",
                 "--no-man-pages",

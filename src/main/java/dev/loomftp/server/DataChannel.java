@@ -2,7 +2,6 @@ package dev.loomftp.server;
 
 import dev.loomftp.tls.TlsContext;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
@@ -241,26 +240,6 @@ final class DataChannel implements AutoCloseable {
     /** Whether files can go out with sendfile: not through TLS or compression, which must see the bytes. */
     boolean canSendFile() {
         return deflater == null && tls == null;
-    }
-
-    /** An unbuffered stream over {@link #write}, for listings. */
-    OutputStream outputStream() {
-        return new OutputStream() {
-            @Override
-            public void write(int b) throws IOException {
-                write(new byte[] {(byte) b}, 0, 1);
-            }
-
-            @Override
-            public void write(byte[] data, int offset, int length) throws IOException {
-                try {
-                    DataChannel.this.write(ByteBuffer.wrap(data, offset, length));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new java.io.InterruptedIOException("transfer interrupted");
-                }
-            }
-        };
     }
 
     /** The bytes moved so far. */

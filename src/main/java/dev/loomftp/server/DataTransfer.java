@@ -3,9 +3,7 @@ package dev.loomftp.server;
 import dev.loomftp.config.Config;
 import dev.loomftp.protocol.Reply;
 import dev.loomftp.storage.VirtualPath;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
@@ -24,6 +22,7 @@ import org.tinylog.Logger;
  */
 final class DataTransfer {
     private static final int BUFFER_SIZE = 256 * 1024;
+    private static final int LINES_BUFFER_SIZE = 64 * 1024;
 
     private DataTransfer() {}
 
@@ -236,17 +235,40 @@ final class DataTransfer {
         }
     }
 
-    /** Sends text lines, each ended by CRLF, for listings. */
-    static void writeLines(DataChannel data, Iterable<String> lines) throws IOException {
-        OutputStream out = new BufferedOutputStream(data.outputStream(), 64 * 1024);
+    /**
+     * Sends text lines, each ended by CRLF, for listings: gathered in a buffer of
+     * {@link #LINES_BUFFER_SIZE} and written a buffer at a time. The buffer is filled by hand
+     * rather than through a {@link java.io.BufferedOutputStream}, which takes a lock for every
+     * write, twice a line.
+     */
+    static void writeLines(DataChannel data, Iterable<String> lines) throws IOException, InterruptedException {
+        ByteBuffer buffer = ByteBuffer.allocate(LINES_BUFFER_SIZE);
         try {
             for (String line : lines) {
-                out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+                byte[] text = line.getBytes(StandardCharsets.UTF_8);
+                if (buffer.remaining() < text.length + 2) {
+                    flush(data, buffer);
+                }
+                if (buffer.remaining() < text.length + 2) {
+                    // A line longer than the buffer (a name is at most a few hundred bytes).
+                    data.write(ByteBuffer.wrap(text));
+                } else {
+                    buffer.put(text);
+                }
+                buffer.put((byte) '\r').put((byte) '\n');
             }
         } catch (DirectoryIteratorException e) {
             throw new StorageFailure(e.getCause());
         }
-        out.flush();
+        flush(data, buffer);
+    }
+
+    private static void flush(DataChannel data, ByteBuffer buffer) throws IOException, InterruptedException {
+        buffer.flip();
+        if (buffer.hasRemaining()) {
+            data.write(buffer);
+        }
+        buffer.clear();
     }
 
     private static int readFile(SeekableByteChannel file, ByteBuffer buffer) throws StorageFailure {

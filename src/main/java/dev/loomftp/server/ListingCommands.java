@@ -9,11 +9,11 @@ import java.nio.file.DirectoryStream;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
-import java.util.stream.StreamSupport;
 
 /**
  * The commands that show folders: LIST (ls -l lines), NLST (names), MLSD (RFC 3659 facts) over a
@@ -29,11 +29,17 @@ final class ListingCommands {
     static void list(Session session, String argument) throws IOException, InterruptedException {
         ListArguments parsed = ListArguments.parse(argument);
         ListFormat format = new ListFormat(Instant.now(), ZoneOffset.UTC);
-        listing(session, "LIST", parsed, (mounts, entry) -> format.line(entry, mounts.apply(entry.name()).writable()));
+        LineFormat line = (mounts, entry) -> format.line(entry, mounts.apply(entry.name()).writable());
+        listing(session, "LIST", parsed, line, (folder, all) -> streamFolder(session, "LIST", folder, all, line));
     }
 
+    /**
+     * NLST: names only. A folder's names are read without each entry's attributes (see
+     * {@link dev.loomftp.storage.VirtualFileSystem#names}); which are shown is as LIST's.
+     */
     static void nlst(Session session, String argument) throws IOException, InterruptedException {
-        listing(session, "NLST", ListArguments.parse(argument), (mounts, entry) -> entry.name());
+        listing(session, "NLST", ListArguments.parse(argument), (mounts, entry) -> entry.name(),
+                (folder, all) -> streamNames(session, folder, all));
     }
 
     /** MLSD (RFC 3659): the entries of a folder, with facts; a file is an error. */
@@ -50,9 +56,9 @@ final class ListingCommands {
             session.reply(501, "MLSD lists folders; use MLST for a file.");
             return;
         }
-        Set<String> facts = session.parameters().mlstFacts();
-        streamFolder(session, "MLSD", path.get(), true, (mounts, child) -> Facts.line(child, child.name(),
-                mounts.apply(child.name()).permissions(), facts));
+        Facts.Writer facts = new Facts.Writer(session.parameters().mlstFacts());
+        streamFolder(session, "MLSD", path.get(), true,
+                (mounts, child) -> facts.line(child, mounts.apply(child.name()).permissions()));
     }
 
     /** MLST (RFC 3659): one entry's facts, over the control connection. */
@@ -122,8 +128,15 @@ final class ListingCommands {
         String line(Function<String, Mount> mounts, FileEntry entry);
     }
 
-    private static void listing(Session session, String verb, ListArguments parsed, LineFormat format)
-            throws IOException, InterruptedException {
+    /** How a listing sends a whole folder. */
+    @FunctionalInterface
+    private interface FolderListing {
+        void stream(VirtualPath folder, boolean all) throws IOException, InterruptedException;
+    }
+
+    /** LIST or NLST: a folder as {@code folderListing} sends it, a file as one line in {@code format}. */
+    private static void listing(Session session, String verb, ListArguments parsed, LineFormat format,
+            FolderListing folderListing) throws IOException, InterruptedException {
         Optional<VirtualPath> path = session.resolveOrReply(parsed.path(), 550);
         if (path.isEmpty() || !TransferCommands.dataConnectionReady(session)) {
             return;
@@ -133,7 +146,7 @@ final class ListingCommands {
             return;
         }
         if (entry.get().isDirectory()) {
-            streamFolder(session, verb, path.get(), parsed.all(), format);
+            folderListing.stream(path.get(), parsed.all());
         } else {
             Mount mount = session.files().locate(path.get()).mount();
             String line = format.line(name -> mount, entry.get());
@@ -152,14 +165,65 @@ final class ListingCommands {
             return;
         }
         Function<String, Mount> mounts = session.files().childMounts(folder);
-        Function<FileEntry, String> line = child -> format.line(mounts, child);
         try (entries) {
-            Iterable<String> lines = () -> StreamSupport.stream(entries.spliterator(), false)
-                    .filter(child -> all || !child.name().startsWith("."))
-                    .map(line)
-                    .iterator();
+            Iterable<String> lines = () -> new Lines<>(entries.iterator(), FileEntry::name, all,
+                    child -> format.line(mounts, child));
             DataTransfer.run(session, verb, folder, "Opening ASCII mode data connection for the listing.",
                     TransferCommands.COMPLETE, data -> DataTransfer.writeLines(data, lines));
+        }
+    }
+
+    private static void streamNames(Session session, VirtualPath folder, boolean all)
+            throws IOException, InterruptedException {
+        DirectoryStream<String> names;
+        try {
+            names = session.files().names(folder);
+        } catch (IOException e) {
+            FileErrors.reply(session, e, folder);
+            return;
+        }
+        try (names) {
+            Iterable<String> lines = () -> new Lines<>(names.iterator(), name -> name, all, name -> name);
+            DataTransfer.run(session, "NLST", folder, "Opening ASCII mode data connection for the listing.",
+                    TransferCommands.COMPLETE, data -> DataTransfer.writeLines(data, lines));
+        }
+    }
+
+    /**
+     * A listing's lines: one an entry, less names that start with a dot unless all are asked for.
+     * A plain iterator rather than a stream: it runs once an entry of large folders.
+     */
+    private static final class Lines<T> implements Iterator<String> {
+        private final Iterator<T> entries;
+        private final Function<T, String> name;
+        private final boolean all;
+        private final Function<T, String> line;
+        private T next;
+
+        Lines(Iterator<T> entries, Function<T, String> name, boolean all, Function<T, String> line) {
+            this.entries = entries;
+            this.name = name;
+            this.all = all;
+            this.line = line;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (next == null && entries.hasNext()) {
+                T entry = entries.next();
+                next = all || !name.apply(entry).startsWith(".") ? entry : null;
+            }
+            return next != null;
+        }
+
+        @Override
+        public String next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            T entry = next;
+            next = null;
+            return line.apply(entry);
         }
     }
 

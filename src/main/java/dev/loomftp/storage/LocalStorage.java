@@ -63,13 +63,74 @@ public final class LocalStorage implements Storage {
         }
     }
 
+    /**
+     * Where {@link NativeDirectory} can read the folder, each entry's attributes come from one
+     * {@code statx} relative to it; elsewhere from the JDK's {@link SecureDirectoryStream}.
+     */
     @Override
     public DirectoryStream<FileEntry> list(VirtualPath path) throws IOException {
         Path folder = confined(path);
         if (!Files.isDirectory(folder)) {
             throw new NotDirectoryException(path.toString());
         }
+        Optional<NativeDirectory> reader = NativeDirectory.linux();
+        if (reader.isPresent()) {
+            try {
+                return new FolderEntries(reader.get().open(folder), folder, this::linked);
+            } catch (IOException notThisWay) {
+                // A name the C library cannot be given as the JDK gives it, say: the JDK reads it.
+            }
+        }
         return new Listing(Files.newDirectoryStream(folder));
+    }
+
+    /**
+     * What a listing shows of {@code link}, an entry of a real folder inside the root: its
+     * target's entry, named {@code name}, when the target exists inside the root; else null.
+     */
+    private FileEntry linked(Path link, String name) {
+        try {
+            Path real = link.toRealPath();
+            return real.startsWith(root) ? entry(name, real) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Where {@link NativeDirectory} can read the folder, without a system call for an entry that
+     * is not a link: what NLST needs, and all it needs.
+     */
+    @Override
+    public DirectoryStream<String> names(VirtualPath path) throws IOException {
+        Path folder = confined(path);
+        if (!Files.isDirectory(folder)) {
+            throw new NotDirectoryException(path.toString());
+        }
+        Optional<NativeDirectory> reader = NativeDirectory.linux();
+        if (reader.isPresent()) {
+            try {
+                return new FolderNames(reader.get().open(folder), folder, this::shown);
+            } catch (IOException notThisWay) {
+                // A name the C library cannot be given as the JDK gives it, say: the JDK reads it.
+            }
+        }
+        return Names.of(new Listing(Files.newDirectoryStream(folder)));
+    }
+
+    /**
+     * Whether a listing shows {@code child}, an entry of a real folder inside the root: one that
+     * is not a link is inside too; a link only when it leads to an existing entry inside the root.
+     */
+    private boolean shown(Path child) {
+        try {
+            if (!Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isSymbolicLink()) {
+                return true;
+            }
+            return child.toRealPath().startsWith(root);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Override
@@ -330,12 +391,7 @@ public final class LocalStorage implements Storage {
             } catch (IOException e) {
                 return null;
             }
-            try {
-                Path real = child.toRealPath();
-                return real.startsWith(root) ? entry(name, real) : null;
-            } catch (IOException e) {
-                return null;
-            }
+            return linked(child, name);
         }
 
         /**

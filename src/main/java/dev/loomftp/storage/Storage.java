@@ -23,6 +23,14 @@ public interface Storage {
     DirectoryStream<FileEntry> list(VirtualPath path) throws IOException;
 
     /**
+     * The names of the entries {@link #list} shows in the folder at {@code path}, read lazily. A
+     * storage that can tell them without reading every entry's attributes does so.
+     */
+    default DirectoryStream<String> names(VirtualPath path) throws IOException {
+        return Names.of(list(path));
+    }
+
+    /**
      * Opens a file for reading. A local storage returns a {@link java.nio.channels.FileChannel},
      * which lets transfers send it without copying.
      */

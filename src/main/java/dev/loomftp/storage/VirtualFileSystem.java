@@ -80,6 +80,21 @@ public final class VirtualFileSystem {
     /** The entries of a folder, with the mounts directly below it shown as folders. */
     public DirectoryStream<FileEntry> list(VirtualPath folder) throws IOException {
         Location location = allowed(folder, Permission.LIST);
+        List<FileEntry> mountPoints = mountPoints(folder);
+        DirectoryStream<FileEntry> entries = location.mount().storage().list(location.inner());
+        return mountPoints.isEmpty() ? entries : new WithMountPoints<>(entries, mountPoints, FileEntry::name);
+    }
+
+    /** The names of the entries {@link #list} shows, read without their attributes where the storage can. */
+    public DirectoryStream<String> names(VirtualPath folder) throws IOException {
+        Location location = allowed(folder, Permission.LIST);
+        List<String> mountPoints = mountPoints(folder).stream().map(FileEntry::name).toList();
+        DirectoryStream<String> names = location.mount().storage().names(location.inner());
+        return mountPoints.isEmpty() ? names : new WithMountPoints<>(names, mountPoints, name -> name);
+    }
+
+    /** The mounts directly below {@code folder} whose folders exist, as entries of it. */
+    private List<FileEntry> mountPoints(VirtualPath folder) throws IOException {
         List<FileEntry> mountPoints = new ArrayList<>();
         for (Mount mount : mounts) {
             if (!mount.path().isRoot() && mount.path().parent().equals(folder)) {
@@ -87,8 +102,7 @@ public final class VirtualFileSystem {
                         .ifPresent(entry -> mountPoints.add(entry.withName(mount.path().name())));
             }
         }
-        DirectoryStream<FileEntry> entries = location.mount().storage().list(location.inner());
-        return mountPoints.isEmpty() ? entries : new WithMountPoints(entries, mountPoints);
+        return mountPoints;
     }
 
     public SeekableByteChannel openRead(VirtualPath path) throws IOException {
@@ -207,29 +221,31 @@ public final class VirtualFileSystem {
     }
 
     /** A folder's own entries, less any hidden by a mount, followed by the mount points. */
-    private static final class WithMountPoints implements DirectoryStream<FileEntry> {
-        private final DirectoryStream<FileEntry> entries;
-        private final List<FileEntry> mountPoints;
+    private static final class WithMountPoints<T> implements DirectoryStream<T> {
+        private final DirectoryStream<T> entries;
+        private final List<T> mountPoints;
+        private final Function<T, String> name;
         private final Set<String> hidden;
 
-        WithMountPoints(DirectoryStream<FileEntry> entries, List<FileEntry> mountPoints) {
+        WithMountPoints(DirectoryStream<T> entries, List<T> mountPoints, Function<T, String> name) {
             this.entries = entries;
             this.mountPoints = mountPoints;
-            this.hidden = mountPoints.stream().map(FileEntry::name).collect(Collectors.toSet());
+            this.name = name;
+            this.hidden = mountPoints.stream().map(name).collect(Collectors.toSet());
         }
 
         @Override
-        public Iterator<FileEntry> iterator() {
-            Iterator<FileEntry> own = entries.iterator();
-            Iterator<FileEntry> mounted = mountPoints.iterator();
+        public Iterator<T> iterator() {
+            Iterator<T> own = entries.iterator();
+            Iterator<T> mounted = mountPoints.iterator();
             return new Iterator<>() {
-                private FileEntry next;
+                private T next;
 
                 @Override
                 public boolean hasNext() {
                     while (next == null && own.hasNext()) {
-                        FileEntry entry = own.next();
-                        next = hidden.contains(entry.name()) ? null : entry;
+                        T entry = own.next();
+                        next = hidden.contains(name.apply(entry)) ? null : entry;
                     }
                     if (next == null && mounted.hasNext()) {
                         next = mounted.next();
@@ -238,11 +254,11 @@ public final class VirtualFileSystem {
                 }
 
                 @Override
-                public FileEntry next() {
+                public T next() {
                     if (!hasNext()) {
                         throw new java.util.NoSuchElementException();
                     }
-                    FileEntry entry = next;
+                    T entry = next;
                     next = null;
                     return entry;
                 }

@@ -98,6 +98,8 @@ class ConfinementTest {
 
         assertEquals(List.of("Public", "link-inside", "mine.txt"), TransferTest.names(alice.listFiles()),
                 "links leading out are not listed");
+        assertEquals(List.of("Public", "link-inside", "mine.txt"), List.of(alice.listNames()).stream().sorted().toList(),
+                "nor named");
         assertFalse(alice.changeWorkingDirectory("escape-folder"));
         assertEquals(0, alice.listFiles("escape-folder").length);
         for (String path : List.of("escape-file", "escape-folder/secret.txt", "bobs-secret", "dangling")) {

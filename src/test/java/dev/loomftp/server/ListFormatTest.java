@@ -157,4 +157,17 @@ class ListFormatTest {
         assertEquals(List.of(2019, Calendar.JULY, 4),
                 List.of(time.get(Calendar.YEAR), time.get(Calendar.MONTH), time.get(Calendar.DAY_OF_MONTH)));
     }
+
+    @Test
+    void aTimeKeptForTheNextEntryIsRightForEach() {
+        // One format for many entries: neighbouring minutes, the six-month edge, and back again.
+        ListFormat format = new ListFormat(NOW, ZoneOffset.UTC);
+        Instant edge = NOW.minus(Duration.ofDays(182));
+        for (Instant modified : List.of(RECENT, RECENT.plusSeconds(59), RECENT.plusSeconds(60), RECENT,
+                edge.minusSeconds(1), edge.plusSeconds(1), edge.minusSeconds(1), NOW.plus(Duration.ofMinutes(59)),
+                NOW.plus(Duration.ofMinutes(61)), RECENT.minusSeconds(1))) {
+            assertEquals(timeColumn(new ListFormat(NOW, ZoneOffset.UTC), modified), timeColumn(format, modified),
+                    modified.toString());
+        }
+    }
 }

@@ -205,6 +205,54 @@ class LocalStorageTest {
     }
 
     @Test
+    void listedEntriesAreWhatStatGivesForEach() throws IOException, InvalidPathException {
+        // The listing reads attributes its own way (statx relative to the folder, on Linux): it
+        // must give the same entries, unique fact and all, as stat of each path.
+        Files.setPosixFilePermissions(root.resolve("docs/readme.md"), PosixFilePermissions.fromString("rw-r-----"));
+        Files.setPosixFilePermissions(root.resolve("docs/inner"), PosixFilePermissions.fromString("rwx--x---"));
+        for (String folder : List.of("/", "/docs")) {
+            try (DirectoryStream<FileEntry> entries = storage.list(path(folder))) {
+                for (FileEntry entry : entries) {
+                    VirtualPath child = VirtualPath.resolve(path(folder), entry.name());
+                    assertEquals(storage.stat(child).orElseThrow(), entry, child.toString());
+                }
+            }
+        }
+    }
+
+    @Test
+    void namesAreThoseTheListingShows() throws IOException, InvalidPathException {
+        for (String folder : List.of("/", "/docs", "/docs/inner", "/link-to-docs")) {
+            assertEquals(listing(folder).keySet(), names(folder), folder);
+        }
+        Files.delete(root.resolve("docs/inner"));
+        assertThrows(NotDirectoryException.class, () -> storage.names(path("/hello.txt")));
+        assertThrows(NoSuchFileException.class, () -> storage.names(path("/docs/inner")));
+        assertThrows(AccessDeniedException.class, () -> storage.names(path("/to-canary-folder")));
+    }
+
+    @Test
+    void namesOfALargeFolderAreAllThere() throws IOException, InvalidPathException {
+        // More than one read of the native reader's buffer, names up to the longest allowed.
+        Path large = Files.createDirectories(root.resolve("large"));
+        java.util.Set<String> made = new java.util.TreeSet<>();
+        for (int i = 0; i < 3000; i++) {
+            String name = i + "-" + "n".repeat(i % 240) + (i % 7 == 0 ? "-\u00e9t\u00e9" : "");
+            Files.createFile(large.resolve(name));
+            made.add(name);
+        }
+        assertEquals(made, names("/large"));
+    }
+
+    private java.util.Set<String> names(String folder) throws IOException, InvalidPathException {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        try (DirectoryStream<String> each = storage.names(path(folder))) {
+            each.forEach(names::add);
+        }
+        return names;
+    }
+
+    @Test
     void listingEntriesCarryTheirSizes() throws IOException, InvalidPathException {
         try (DirectoryStream<FileEntry> entries = storage.list(path("/docs"))) {
             for (FileEntry entry : entries) {
