@@ -23,7 +23,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.StructuredTaskScope;
 import java.util.concurrent.StructuredTaskScope.Joiner;
-import java.util.concurrent.StructuredTaskScope.Subtask;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -95,7 +94,7 @@ public final class FtpServer implements AutoCloseable {
      */
     public static FtpServer start(Config config, UserStore users) throws IOException {
         Config.Passive passive = config.passive();
-        Optional<TlsContext> tls = prepare(config, users);
+        Optional<TlsContext> tls = config.tls().enabled() ? Optional.of(TlsContext.load(config.tls())) : Optional.empty();
         ServerContext context = new ServerContext(config, users, new PassivePorts(passive.minPort(), passive.maxPort()),
                 tls, new LoginGuard(config.logins(), java.time.Clock.systemUTC()), new LongAdder());
         createFolders(context);
@@ -118,30 +117,6 @@ public final class FtpServer implements AutoCloseable {
             Logger.info("listening on {}", format(address));
         }
         return server;
-    }
-
-    /**
-     * Loads the TLS certificate while the user store warms its password check up: two pieces of
-     * cold-start work of about 100 ms each, on two threads, neither waiting for the other.
-     */
-    private static Optional<TlsContext> prepare(Config config, UserStore users) throws IOException {
-        try (var scope = StructuredTaskScope.open(Joiner.<Object>awaitAllSuccessfulOrThrow())) {
-            Subtask<Optional<TlsContext>> tls = scope.fork(() -> config.tls().enabled()
-                    ? Optional.of(TlsContext.load(config.tls())) : Optional.<TlsContext>empty());
-            scope.fork(users::warmUp);
-            scope.join();
-            return tls.get();
-        } catch (StructuredTaskScope.FailedException e) {
-            switch (e.getCause()) {
-                case IOException io -> throw io;
-                case RuntimeException bug -> throw bug;
-                case Error error -> throw error;
-                default -> throw new IllegalStateException("starting the server failed unexpectedly", e.getCause());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while starting", e);
-        }
     }
 
     /** The addresses the listeners are bound to, with the ports the system chose for port 0. */
@@ -208,6 +183,8 @@ public final class FtpServer implements AutoCloseable {
     /** The acceptor's body: takes connections until interrupted, then cancels every session. */
     private void acceptAll() {
         try (var scope = StructuredTaskScope.open(Joiner.<Void>awaitAll(), c -> c.withThreadFactory(SESSIONS))) {
+            // Beside the first sessions, not before them: the first login may come while it runs.
+            scope.fork(context.users()::warmUp);
             try {
                 while (true) {
                     boolean permitted = permits.tryAcquire();
