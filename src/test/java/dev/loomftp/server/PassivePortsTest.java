@@ -19,12 +19,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The passive port range: each listener on a port of its own, ports freed when closed, a port
- * another process holds skipped, and a full range refused. Loopback ports 46990 to 46993, outside
- * the test servers' ranges.
+ * another process holds skipped, and a full range refused. Loopback ports 30990 to 30993: outside
+ * the test servers' ranges, and below Linux's range of ephemeral ports (32768 and up), where a
+ * client connection of another test, or of anything else on the machine, could hold one.
  */
 class PassivePortsTest {
-    private static final int FIRST = 46990;
-    private static final int LAST = 46993;
+    private static final int FIRST = 30990;
+    private static final int LAST = 30993;
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
     private final PassivePorts ports = new PassivePorts(FIRST, LAST);
