@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A storage in a local folder. Every path is checked after symbolic links are resolved: a link
@@ -69,19 +70,11 @@ public final class LocalStorage implements Storage {
      */
     @Override
     public DirectoryStream<FileEntry> list(VirtualPath path) throws IOException {
-        Path folder = confined(path);
-        if (!Files.isDirectory(folder)) {
-            throw new NotDirectoryException(path.toString());
-        }
-        Optional<NativeDirectory> reader = NativeDirectory.linux();
-        if (reader.isPresent()) {
-            try {
-                return new FolderEntries(reader.get().open(folder), folder, this::linked);
-            } catch (IOException notThisWay) {
-                // A name the C library cannot be given as the JDK gives it, say: the JDK reads it.
-            }
-        }
-        return new Listing(Files.newDirectoryStream(folder));
+        return read(path, (folder, open, name) -> {
+            FileEntry own = open.entry(name);
+            // A link, or gone: the link is followed and checked; a missing entry fails there too.
+            return own != null ? own : linked(folder.resolve(name), name);
+        }, listing -> listing);
     }
 
     /**
@@ -103,6 +96,25 @@ public final class LocalStorage implements Storage {
      */
     @Override
     public DirectoryStream<String> names(VirtualPath path) throws IOException {
+        return read(path, (folder, open, name) -> {
+            byte type = open.type();
+            boolean plain = type != NativeDirectory.TYPE_LINK && type != NativeDirectory.TYPE_UNKNOWN;
+            return plain || shown(folder.resolve(name)) ? name : null;
+        }, Names::of);
+    }
+
+    /** What a listing shows of the entry {@code name} of the real folder {@code folder}; null for nothing. */
+    @FunctionalInterface
+    private interface Shown<T> {
+        T of(Path folder, NativeDirectory.Folder open, String name);
+    }
+
+    /**
+     * A confined folder's listing: read with {@link NativeDirectory} where it can, each entry as
+     * {@code shown} makes it; elsewhere through the JDK's stream, as {@code viaJdk} makes it.
+     */
+    private <T> DirectoryStream<T> read(VirtualPath path, Shown<T> shown,
+            Function<DirectoryStream<FileEntry>, DirectoryStream<T>> viaJdk) throws IOException {
         Path folder = confined(path);
         if (!Files.isDirectory(folder)) {
             throw new NotDirectoryException(path.toString());
@@ -110,12 +122,12 @@ public final class LocalStorage implements Storage {
         Optional<NativeDirectory> reader = NativeDirectory.linux();
         if (reader.isPresent()) {
             try {
-                return new FolderNames(reader.get().open(folder), folder, this::shown);
+                return new FolderStream<>(reader.get().open(folder), (open, name) -> shown.of(folder, open, name));
             } catch (IOException notThisWay) {
                 // A name the C library cannot be given as the JDK gives it, say: the JDK reads it.
             }
         }
-        return Names.of(new Listing(Files.newDirectoryStream(folder)));
+        return viaJdk.apply(new Listing(Files.newDirectoryStream(folder)));
     }
 
     /**

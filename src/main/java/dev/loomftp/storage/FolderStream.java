@@ -3,42 +3,41 @@ package dev.loomftp.storage;
 import java.io.IOException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 
 /**
- * The names in a folder read with {@link NativeDirectory}, less those a listing must not show. An
- * entry the file system says is neither a link nor of unknown type is shown without another system
- * call; the others are shown only when {@link Shown} says so. Read by one thread at a time.
+ * What a listing shows of a folder read with {@link NativeDirectory}: for each name, what
+ * {@link Shown} makes of it (an entry, or the name itself), and nothing for a name it leaves out.
+ * Read by one thread at a time, once.
+ *
+ * @param <T> what the listing holds of each entry
  */
-final class FolderNames implements DirectoryStream<String> {
+final class FolderStream<T> implements DirectoryStream<T> {
 
-    /** Whether a link, or an entry of unknown type, is shown. */
+    /** What a listing shows of {@code name}, the entry the folder was just read at; null for nothing. */
     @FunctionalInterface
-    interface Shown {
-        boolean test(Path child);
+    interface Shown<T> {
+        T of(NativeDirectory.Folder folder, String name);
     }
 
     private final NativeDirectory.Folder folder;
-    private final Path path;
-    private final Shown shown;
+    private final Shown<T> shown;
     private boolean iterated;
 
-    FolderNames(NativeDirectory.Folder folder, Path path, Shown shown) {
+    FolderStream(NativeDirectory.Folder folder, Shown<T> shown) {
         this.folder = folder;
-        this.path = path;
         this.shown = shown;
     }
 
     @Override
-    public Iterator<String> iterator() {
+    public Iterator<T> iterator() {
         if (iterated) {
-            throw new IllegalStateException("the folder's names were read already");
+            throw new IllegalStateException("the folder was read already");
         }
         iterated = true;
         return new Iterator<>() {
-            private String next;
+            private T next;
             private boolean ended;
 
             @Override
@@ -50,17 +49,17 @@ final class FolderNames implements DirectoryStream<String> {
             }
 
             @Override
-            public String next() {
+            public T next() {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                String name = next;
+                T entry = next;
                 next = null;
-                return name;
+                return entry;
             }
 
-            /** The next entry's name, or null when it is not shown or there is none left. */
-            private String read() {
+            /** What the next entry shows, or null when it shows nothing or there is none left. */
+            private T read() {
                 String name;
                 try {
                     name = folder.next();
@@ -71,9 +70,7 @@ final class FolderNames implements DirectoryStream<String> {
                     ended = true;
                     return null;
                 }
-                byte type = folder.type();
-                boolean plain = type != NativeDirectory.TYPE_LINK && type != NativeDirectory.TYPE_UNKNOWN;
-                return plain || shown.test(path.resolve(name)) ? name : null;
+                return shown.of(folder, name);
             }
         };
     }
