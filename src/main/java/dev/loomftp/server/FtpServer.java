@@ -183,8 +183,6 @@ public final class FtpServer implements AutoCloseable {
     /** The acceptor's body: takes connections until interrupted, then cancels every session. */
     private void acceptAll() {
         try (var scope = StructuredTaskScope.open(Joiner.<Void>awaitAll(), c -> c.withThreadFactory(SESSIONS))) {
-            // Beside the first sessions, not before them: the first login may come while it runs.
-            scope.fork(context.users()::warmUp);
             try {
                 while (true) {
                     boolean permitted = permits.tryAcquire();

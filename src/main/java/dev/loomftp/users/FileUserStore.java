@@ -130,12 +130,6 @@ public final class FileUserStore implements UserStore {
         }
     }
 
-    /** Compiles the password check ahead of the first login: see {@link PasswordHasher#warmUp}. */
-    @Override
-    public void warmUp() {
-        hasher.warmUp();
-    }
-
     /** The PBKDF2 runs that logins have cost so far, burns for unknown names included. */
     public long hashesRun() {
         return logins.hashes();

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.LongAdder;
  * was verified lately, otherwise by a PBKDF2 run, of which at most {@code maxHashing} go at once.
  *
  * <p>Why a bound, and why the number of cores by default: PBKDF2 is pure CPU work that never
- * blocks, so a virtual thread running one holds its carrier thread for the whole run (about 0.3 s
+ * blocks, so a virtual thread running one holds its carrier thread for the whole run (about 0.15 s
  * at 600,000 iterations), and the scheduler has as many carriers as cores. More runs at once than
  * cores would not finish sooner, they would only share the cores, keep every carrier busy longer,
  * and leave transfers waiting for a carrier. Waiting for a permit parks the session's virtual

@@ -16,7 +16,4 @@ public interface UserStore {
 
     /** The names of every user, for making their home folders. */
     List<String> names();
-
-    /** Prepares what the first login would otherwise wait for; the server calls it as it starts. */
-    default void warmUp() {}
 }
