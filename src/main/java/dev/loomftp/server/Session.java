@@ -38,6 +38,8 @@ import org.tinylog.Logger;
 final class Session {
     /** Over-long lines in a row before the connection is closed. */
     private static final int MAX_OVERLONG_LINES = 3;
+    /** The most characters of client text that {@link #shorten} keeps. */
+    private static final int SHOWN = 64;
     private static final ThreadFactory READERS = Thread.ofVirtual().name("loomftp-control-", 0).factory();
     private static final ThreadFactory TRANSFERS = Thread.ofVirtual().name("loomftp-transfer-", 0).factory();
     /** The commands answered while a transfer runs; the others wait until it is over. */
@@ -187,7 +189,9 @@ final class Session {
         int space = line.indexOf(' ');
         String verb = verbOf(line);
         String argument = space < 0 ? "" : line.substring(space + 1);
-        Logger.debug("session {} command {}", id, verb.equals("PASS") ? "PASS ****" : shorten(line));
+        if (Logger.isDebugEnabled()) {
+            Logger.debug("session {} command {}", id, verb.equals("PASS") ? "PASS ****" : shorten(line));
+        }
         Optional<CommandSpec> found = CommandTable.find(verb);
         if (found.isEmpty()) {
             reply(500, "Unknown command '" + shorten(verb) + "'.");
@@ -430,12 +434,28 @@ final class Session {
         return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
     }
 
-    /** Client text quoted in replies and logs, cut short so that it cannot flood either. */
+    /**
+     * Client text quoted in replies and logs, cut short so that it cannot flood either, with
+     * control characters as '?'. Text that needs neither, such as the path every transfer
+     * quotes, is returned as it is, not copied.
+     */
     static String shorten(String text) {
+        if (text.length() <= SHOWN && !hasControlCharacter(text)) {
+            return text;
+        }
         String clean = text.codePoints()
                 .map(c -> Character.isISOControl(c) ? '?' : c)
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
                 .toString();
-        return clean.length() <= 64 ? clean : clean.substring(0, 64) + "...";
+        return clean.length() <= SHOWN ? clean : clean.substring(0, SHOWN) + "...";
+    }
+
+    private static boolean hasControlCharacter(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isISOControl(text.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -62,6 +62,23 @@ class BadInputTest {
     }
 
     @Test
+    void anUnknownCommandIsQuotedWithoutControlCharactersAndCutShort() throws IOException {
+        try (RawClient client = RawClient.greeted(server.address()).login("alice", "alice-password")) {
+            RawClient.Reply bell = client.command("XB\u0007EL");
+            assertEquals(500, bell.code());
+            assertTrue(bell.text().contains("'XB?EL'"), bell.text());
+
+            String verb = "X".repeat(100);
+            RawClient.Reply longVerb = client.command(verb);
+            assertEquals(500, longVerb.code());
+            assertTrue(longVerb.text().contains("'" + "X".repeat(64) + "...'"), longVerb.text());
+
+            RawClient.Reply plain = client.command("XFOO");
+            assertTrue(plain.text().contains("'XFOO'"), plain.text());
+        }
+    }
+
+    @Test
     void anOverLongLineGets500AndRepeatedOnesCloseTheConnection() throws IOException {
         try (RawClient client = RawClient.greeted(server.address())) {
             String longLine = "NOOP " + "x".repeat(5_000);
