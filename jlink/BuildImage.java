@@ -65,14 +65,14 @@ public final class BuildImage {
      * the configuration, serves one FTPS session and types a line into the client shell, so later
      * starts map those classes already loaded and linked, with the profiles the JIT gathered,
      * instead of parsing them from the module image. The cache serves only the options it was
-     * made with: the collector must be the launcher's.
+     * made with: the collector and the object header layout must be the launcher's.
      */
     private static void trainAheadOfTimeCache(Path image, String module, String mainClass)
             throws IOException, InterruptedException {
         Path cache = image.resolve("lib/loomftp.aot");
         Path java = image.resolve("bin/java");
         var process = new ProcessBuilder(java.toString(),
-                "-XX:AOTCacheOutput=" + cache, "-XX:+UseSerialGC", "-Xlog:aot=warning",
+                "-XX:AOTCacheOutput=" + cache, "-XX:+UseSerialGC", "-XX:+UseCompactObjectHeaders", "-Xlog:aot=warning",
                 "-m", module + "/" + mainClass, "--aot-training")
                 .redirectErrorStream(true)
                 .start();

@@ -27,11 +27,15 @@ esac
 # after the first login than with a 5 s interval (see README). Options in LOOMFTP_JAVA_OPTS come
 # later on the command line, so they win.
 mem="-Xms8m -XX:TrimNativeHeapInterval=1000"
+# Compact object headers (JEP 519): 8 bytes a header instead of 12, and a session is mostly small
+# objects: 10,000 idle sessions held 8.3 KiB each instead of 10.4 (see README).
+headers=-XX:+UseCompactObjectHeaders
 # The ahead-of-time cache the build trained (JEP 483, 515): classes loaded and linked, and the JIT's
 # profiles, so a start and the first thousands of sessions run at speed. It serves only the serial
-# collector it was made with; with another, the JVM starts without it, silently.
+# collector and the compact headers it was made with; with others, the JVM starts without it,
+# silently.
 aot=
 if [ -f "$bin/../lib/loomftp.aot" ]; then
   aot="-XX:AOTCache=$bin/../lib/loomftp.aot -Xlog:aot=off -Xlog:cds=off"
 fi
-exec "$bin/java" $gc $mem $aot $LOOMFTP_JAVA_OPTS "-Dloomftp.command=$0" -m @MODULE@/@MAIN_CLASS@ "$@"
+exec "$bin/java" $gc $mem $headers $aot $LOOMFTP_JAVA_OPTS "-Dloomftp.command=$0" -m @MODULE@/@MAIN_CLASS@ "$@"
