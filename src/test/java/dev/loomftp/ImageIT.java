@@ -129,6 +129,38 @@ class ImageIT {
         assertTrue(!log.contains(folder.toString()), "no real path in the log");
     }
 
+    /**
+     * {@code check} before the first start announces the certificate the start will make and writes
+     * nothing; after it, shows that certificate, with the fingerprint the server logged.
+     */
+    @Test
+    void checkShowsWhatTheServerWouldDoAndTheCertificateItMade() throws IOException, InterruptedException {
+        Run before = run(List.of("check", "--config", config.toString()), "");
+        assertEquals(0, before.exitCode(), before.err());
+        assertTrue(before.out().contains("ftp://127.0.0.1:0/ (TLS with AUTH TLS, optional)"), before.out());
+        assertTrue(before.out().contains("none yet: the first start makes a self-signed one"), before.out());
+        assertTrue(Files.notExists(folder.resolve("data")) && Files.notExists(folder.resolve("loomftp-tls.p12")),
+                "check writes nothing");
+
+        Process server = start(List.of("serve", "--config", config.toString()));
+        try {
+            awaitPort(server);
+        } finally {
+            server.destroy();
+            assertTrue(server.waitFor(20, TimeUnit.SECONDS), "the server stops on SIGTERM");
+        }
+        Matcher logged = Pattern.compile("SHA-256 fingerprint ([0-9A-F:]{95})")
+                .matcher(Files.readString(folder.resolve("logs/loomftp.log")));
+        assertTrue(logged.find(), "the server logs its certificate's fingerprint");
+
+        Run after = run(List.of("check", "--config", config.toString()), "");
+        assertEquals(0, after.exitCode(), after.err());
+        assertTrue(after.out().contains("SHA-256 " + logged.group(1)), after.out());
+        Run broken = run(List.of("check", "--config", folder.resolve("missing.json").toString()), "");
+        assertEquals(3, broken.exitCode());
+        assertEquals(1, broken.err().lines().count(), broken.err());
+    }
+
     @Test
     void aClientKilledMidDownloadResumesWithDashC() throws IOException, InterruptedException {
         assertEquals(0, run(List.of("user", "add", "alice", "--password-stdin", "--config", config.toString()),
@@ -204,7 +236,13 @@ class ImageIT {
             seen.append(line).append('\n');
             Matcher matcher = LISTENING.matcher(line);
             if (matcher.find()) {
-                Thread.ofVirtual().start(() -> out.lines().forEach(ignored -> { }));
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        out.lines().forEach(ignored -> { });
+                    } catch (java.io.UncheckedIOException closed) {
+                        // The server ended, and its output with it.
+                    }
+                });
                 return Integer.parseInt(matcher.group(1));
             }
         }

@@ -22,6 +22,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
@@ -70,13 +71,10 @@ public final class TlsContext {
             if (tls.certificate() != null) {
                 key = fromPem(tls.certificate(), tls.privateKey());
             } else {
-                Path passwordFile = passwordFile(tls.keystore());
                 if (!Files.exists(tls.keystore())) {
-                    generate(tls.keystore(), passwordFile, tls.keystorePassword());
+                    generate(tls.keystore(), passwordFile(tls.keystore()), tls.keystorePassword());
                 }
-                char[] password = tls.keystorePassword() != null ? tls.keystorePassword().toCharArray()
-                        : Files.readString(passwordFile, StandardCharsets.UTF_8).strip().toCharArray();
-                key = fromKeystore(tls.keystore(), password);
+                key = fromKeystore(tls.keystore(), keystorePassword(tls));
             }
             SSLContext context = SSLContext.getInstance("TLS");
             // No trust managers: the server asks no client for a certificate, so the JDK's default
@@ -89,6 +87,35 @@ public final class TlsContext {
             return loaded;
         } catch (GeneralSecurityException e) {
             throw new IOException("the TLS certificate or key cannot be used: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The configured certificate, read and checked against its key as {@link #load} would, but
+     * without making one: empty when the keystore is not there yet, since the first start makes it.
+     *
+     * @throws IOException when the files cannot be read or do not hold a usable key
+     */
+    public static Optional<X509Certificate> inspect(Config.Tls tls) throws IOException {
+        try {
+            if (tls.certificate() != null) {
+                return Optional.of(fromPem(tls.certificate(), tls.privateKey()).certificate());
+            }
+            if (!Files.exists(tls.keystore())) {
+                return Optional.empty();
+            }
+            return Optional.of(fromKeystore(tls.keystore(), keystorePassword(tls)).certificate());
+        } catch (GeneralSecurityException e) {
+            throw new IOException("the TLS certificate or key cannot be used: " + e.getMessage(), e);
+        }
+    }
+
+    /** The SHA-256 fingerprint of {@code certificate}, as {@code AB:CD:...}. */
+    public static String fingerprintOf(X509Certificate certificate) {
+        try {
+            return fingerprint(certificate);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this Java runtime cannot hash a certificate with SHA-256", e);
         }
     }
 
@@ -217,6 +244,12 @@ public final class TlsContext {
         }
         Files.setPosixFilePermissions(keystore, PosixFilePermissions.fromString("rw-------"));
         Logger.info("made a self-signed TLS certificate in {}", keystore.getFileName());
+    }
+
+    /** The configured keystore password, or the one a first start wrote beside the keystore. */
+    private static char[] keystorePassword(Config.Tls tls) throws IOException {
+        return tls.keystorePassword() != null ? tls.keystorePassword().toCharArray()
+                : Files.readString(passwordFile(tls.keystore()), StandardCharsets.UTF_8).strip().toCharArray();
     }
 
     private static Path passwordFile(Path keystore) {
