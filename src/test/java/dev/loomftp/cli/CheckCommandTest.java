@@ -5,16 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.loomftp.tls.PemCertificates;
 import dev.loomftp.users.FileUserStore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -22,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -145,30 +143,12 @@ class CheckCommandTest {
     /** Writes a self-signed certificate with these names to cert.pem and key.pem and points the configuration at them. */
     private X509Certificate pemCertificate(String names, int days) throws IOException, InterruptedException,
             GeneralSecurityException {
-        Path keystore = folder.resolve("made.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "k", "-keyalg", "EC", "-dname", "CN=loomftp.test", "-ext", "SAN=" + names,
-                "-validity", Integer.toString(days), "-storetype", "PKCS12", "-keystore", keystore.toString(),
-                "-storepass", "test-pass").redirectErrorStream(true).start();
-        String output = new String(keytool.getInputStream().readAllBytes(), UTF_8);
-        assertEquals(0, keytool.waitFor(), output);
-        KeyStore made = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keystore)) {
-            made.load(in, "test-pass".toCharArray());
-        }
-        X509Certificate certificate = (X509Certificate) made.getCertificate("k");
-        Files.writeString(folder.resolve("cert.pem"), pem("CERTIFICATE", certificate.getEncoded()));
-        Files.writeString(folder.resolve("key.pem"),
-                pem("PRIVATE KEY", made.getKey("k", "test-pass".toCharArray()).getEncoded()));
+        X509Certificate certificate = PemCertificates.write(folder, "EC", "CN=loomftp.test", names, days);
         Files.writeString(config, Files.readString(config)
                 .replace("\"keystore\": \"tls.p12\"", "\"certificate\": \"cert.pem\", \"privateKey\": \"key.pem\""));
         return certificate;
     }
 
-    private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(UTF_8)).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
-    }
 
     private record Result(int code, String out, String err) {}
 

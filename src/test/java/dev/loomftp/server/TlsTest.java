@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loomftp.config.Config;
+import dev.loomftp.tls.PemCertificates;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -195,21 +196,7 @@ class TlsTest {
     @CsvSource({"RSA, TLSv1.2", "RSA, TLSv1.3", "Ed25519, TLSv1.2", "Ed25519, TLSv1.3"})
     void pemKeysOfEachAlgorithmServeEachProtocol(String algorithm, String protocol) throws Exception {
         Path pemFolder = Files.createDirectories(folder.resolve("pem-" + algorithm));
-        Path keystore = pemFolder.resolve("made.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "k", "-keyalg", algorithm, "-dname", "CN=" + algorithm, "-validity", "2",
-                "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", "test-pass")
-                .redirectErrorStream(true).start();
-        String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, keytool.waitFor(), output);
-        KeyStore made = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keystore)) {
-            made.load(in, "test-pass".toCharArray());
-        }
-        X509Certificate certificate = (X509Certificate) made.getCertificate("k");
-        Files.writeString(pemFolder.resolve("cert.pem"), pem("CERTIFICATE", certificate.getEncoded()));
-        Files.writeString(pemFolder.resolve("key.pem"),
-                pem("PRIVATE KEY", made.getKey("k", "test-pass".toCharArray()).getEncoded()));
+        PemCertificates.write(pemFolder, algorithm, "CN=" + algorithm, null, 2);
         server = TestServer.startTls(pemFolder, new Config.Tls(Config.Policy.OPTIONAL, Config.Policy.OPTIONAL,
                 List.of(), pemFolder.resolve("cert.pem"), pemFolder.resolve("key.pem"), pemFolder.resolve("unused.p12"),
                 null, false)).withUser("alice", PASSWORD);
