@@ -240,8 +240,16 @@ final class CheckCommand implements Command {
                         + duration(timeouts.dataSetup()) + ", stalled transfers ended after "
                         + duration(timeouts.dataStall())));
         Config.Logging logging = config.logging();
-        field(out, "logging", List.of(logging.level().name().toLowerCase(Locale.ROOT) + " and above, to the console"
-                + (logging.file() != null ? " and " + logging.file() : "")));
+        List<String> lines = new ArrayList<>();
+        lines.add(logging.level().name().toLowerCase(Locale.ROOT) + " and above, to the console"
+                + (logging.file() != null ? " and " + logging.file() : ""));
+        if (logging.xferlog() != null) {
+            lines.add("file transfers in xferlog format to " + logging.xferlog());
+        }
+        if (logging.transferJson() != null) {
+            lines.add("file transfers as JSON lines to " + logging.transferJson());
+        }
+        field(out, "logging", lines);
     }
 
     /** A duration as the configuration file writes it: 1h, 30m, 45s or 500ms. */

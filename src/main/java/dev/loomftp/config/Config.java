@@ -229,10 +229,17 @@ public record Config(
     public record Timeouts(Duration controlIdle, Duration dataSetup, Duration dataStall) {}
 
     /**
-     * @param level the lowest level written
-     * @param file  a log file written besides the console, or null for the console only
+     * @param level        the lowest level written
+     * @param file         a log file written besides the console, or null for the console only
+     * @param xferlog      a transfer log in wu-ftpd's xferlog format, or null for none
+     * @param transferJson a transfer log of JSON lines, or null for none
      */
-    public record Logging(Level level, Path file) {}
+    public record Logging(Level level, Path file, Path xferlog, Path transferJson) {
+        /** Without transfer logs. */
+        public Logging(Level level, Path file) {
+            this(level, file, null, null);
+        }
+    }
 
     /** Log levels, lowest first. */
     public enum Level {

@@ -318,10 +318,14 @@ final class ConfigBinder {
         return Duration.of(amount, unit);
     }
 
+    private Path optionalPath(ConfigNode node) throws ConfigException {
+        return node.isNull() ? null : path(node);
+    }
+
     private Logging logging(ConfigNode node) throws ConfigException {
-        node.object("level", "file");
-        ConfigNode file = node.get("file");
-        return new Logging(choice(node.get("level"), Level.class), file.isNull() ? null : path(file));
+        node.object("level", "file", "xferlog", "transferJson");
+        return new Logging(choice(node.get("level"), Level.class), optionalPath(node.get("file")),
+                optionalPath(node.get("xferlog")), optionalPath(node.get("transferJson")));
     }
 
     /**

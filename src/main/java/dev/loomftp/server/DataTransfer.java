@@ -1,6 +1,7 @@
 package dev.loomftp.server;
 
 import dev.loomftp.config.Config;
+import dev.loomftp.protocol.DataAddress;
 import dev.loomftp.protocol.Reply;
 import dev.loomftp.storage.VirtualPath;
 import java.io.IOException;
@@ -9,7 +10,10 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryIteratorException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import org.tinylog.Logger;
 
@@ -22,6 +26,8 @@ import org.tinylog.Logger;
  */
 final class DataTransfer {
     private static final int BUFFER_SIZE = 256 * 1024;
+    /** The commands that move a file, which the transfer logs record; listings are not among them. */
+    private static final Set<String> FILE_VERBS = Set.of("RETR", "STOR", "APPE", "STOU");
     private static final int LINES_BUFFER_SIZE = 64 * 1024;
 
     private DataTransfer() {}
@@ -64,17 +70,18 @@ final class DataTransfer {
         try (connector) {
             data = open(session, connector, opening);
         } catch (TimeoutException e) {
-            log(session, verb, path, 0, started, "no data connection in time");
+            log(session, verb, path, 0, started, "no data connection in time", false);
             session.reply(425, "No data connection within " + Session.seconds(timeouts.dataSetup()) + ".");
             return;
         } catch (TlsFailure e) {
-            log(session, verb, path, 0, started, "no TLS on the data connection: " + FileErrors.reason(e.error()));
+            log(session, verb, path, 0, started, "no TLS on the data connection: " + FileErrors.reason(e.error()),
+                    false);
             session.reply(e.error() instanceof DataChannel.SessionNotResumedException
                     ? Reply.of(522, "The data connection must resume the TLS session of the control connection.")
                     : Reply.of(425, "TLS could not be started on the data connection."));
             return;
         } catch (IOException e) {
-            log(session, verb, path, 0, started, "no data connection: " + FileErrors.reason(e));
+            log(session, verb, path, 0, started, "no data connection: " + FileErrors.reason(e), false);
             session.reply(425, "Cannot open the data connection.");
             return;
         }
@@ -86,11 +93,12 @@ final class DataTransfer {
             finished = session.whileTransferring(verb, path, data, () -> attempt(body, data, success, timeouts));
         }
         if (finished.aborted()) {
-            log(session, verb, path, data.bytes(), started, "aborted");
+            log(session, verb, path, data.bytes(), started, "aborted", false);
             session.replyAfterAbort();
             return;
         }
-        log(session, verb, path, data.bytes(), started, finished.result().log());
+        log(session, verb, path, data.bytes(), started, finished.result().log(),
+                finished.result().reply().code() < 300);
         session.reply(finished.result().reply());
     }
 
@@ -289,9 +297,19 @@ final class DataTransfer {
         }
     }
 
-    private static void log(Session session, String verb, VirtualPath path, long bytes, long started, String result) {
+    /** The transfer's line in the server's log, and for a file, in the transfer logs. */
+    private static void log(Session session, String verb, VirtualPath path, long bytes, long started, String result,
+            boolean complete) {
+        long nanos = System.nanoTime() - started;
         Logger.info("session {} transfer user={} {} {} bytes={} ms={} result={}", session.id(),
-                session.login().userName(), verb, Session.shorten(path.toString()), bytes,
-                (System.nanoTime() - started) / 1_000_000, result);
+                session.login().userName(), verb, Session.shorten(path.toString()), bytes, nanos / 1_000_000, result);
+        if (FILE_VERBS.contains(verb)) {
+            String user = session.login().userName();
+            session.context().transferLog().record(new TransferLog.Entry(Instant.now(), Duration.ofNanos(nanos),
+                    session.id(), user, user.equals("anonymous") && session.context().config().users().anonymous(),
+                    DataAddress.text(session.remote().getAddress()), verb, path.toString(), bytes,
+                    session.parameters().type() == TransferType.BINARY, session.parameters().protectData(), complete,
+                    complete ? "ok" : result));
+        }
     }
 }

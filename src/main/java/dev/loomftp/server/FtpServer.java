@@ -95,12 +95,13 @@ public final class FtpServer implements AutoCloseable {
     public static FtpServer start(Config config, UserStore users) throws IOException {
         Config.Passive passive = config.passive();
         Optional<TlsContext> tls = config.tls().enabled() ? Optional.of(TlsContext.load(config.tls())) : Optional.empty();
+        TransferLog transferLog = TransferLog.open(config.logging(), java.time.ZoneId.systemDefault());
         ServerContext context = new ServerContext(config, users, new PassivePorts(passive.minPort(), passive.maxPort()),
-                tls, new LoginGuard(config.logins(), java.time.Clock.systemUTC()), new LongAdder());
-        createFolders(context);
+                tls, new LoginGuard(config.logins(), java.time.Clock.systemUTC()), new LongAdder(), transferLog);
         List<ServerSocketChannel> listeners = new ArrayList<>();
         Selector selector = Selector.open();
         try {
+            createFolders(context);
             for (Config.Listener listener : config.listeners()) {
                 listeners.add(listen(listener, selector, false));
             }
@@ -109,6 +110,7 @@ public final class FtpServer implements AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             closeAll(listeners, selector);
+            transferLog.close();
             throw e;
         }
         FtpServer server = new FtpServer(context, List.copyOf(listeners), selector);
@@ -219,6 +221,7 @@ public final class FtpServer implements AutoCloseable {
             }
         } finally {
             closeAll(listeners, selector);
+            context.transferLog().close();
             Logger.info("server stopped");
         }
     }

@@ -26,9 +26,10 @@ import java.util.concurrent.atomic.LongAdder;
  * @param tls          the TLS context, when TLS is on
  * @param loginGuard     the failed logins of each client address
  * @param internalErrors sessions ended by a bug rather than by the client or the network
+ * @param transferLog    the xferlog and JSON transfer logs, where they are on
  */
 record ServerContext(Config config, UserStore users, PassivePorts passivePorts, Optional<TlsContext> tls,
-        LoginGuard loginGuard, LongAdder internalErrors) {
+        LoginGuard loginGuard, LongAdder internalErrors, TransferLog transferLog) {
 
     /**
      * Builds a user's view from the configured mounts, creating their folders if needed.

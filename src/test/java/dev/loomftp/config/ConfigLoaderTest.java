@@ -58,6 +58,8 @@ class ConfigLoaderTest {
                 config.timeouts());
         assertEquals(Level.INFO, config.logging().level());
         assertNull(config.logging().file());
+        assertNull(config.logging().xferlog(), "no transfer log unless asked for");
+        assertNull(config.logging().transferJson());
     }
 
     @Test
@@ -71,6 +73,8 @@ class ConfigLoaderTest {
         assertEquals(conf.resolve("ftp-data"), config.storage().root());
         assertEquals(conf.resolve("loomftp-users.txt"), config.users().file());
         assertEquals(conf.resolve("logs/loomftp.log"), config.logging().file());
+        assertEquals(conf.resolve("logs/xferlog"), config.logging().xferlog());
+        assertEquals(conf.resolve("logs/transfers.jsonl"), config.logging().transferJson());
         assertEquals(ConfigLoader.defaults().timeouts(), config.timeouts());
     }
 
@@ -169,12 +173,13 @@ class ConfigLoaderTest {
                 {
                   "storage": { "root": "../data" },
                   "users": { "file": "./users.txt" },
-                  "logging": { "level": "DEBUG", "file": "logs/ftp.log" }
+                  "logging": { "level": "DEBUG", "file": "logs/ftp.log", "xferlog": "logs/xferlog" }
                 }
                 """);
 
         Config config = ConfigLoader.load(file);
 
+        assertEquals(nested.resolve("logs/xferlog"), config.logging().xferlog());
         assertEquals(dir.resolve("etc/data"), config.storage().root());
         assertEquals(nested.resolve("users.txt"), config.users().file());
         assertEquals(nested.resolve("logs/ftp.log"), config.logging().file());

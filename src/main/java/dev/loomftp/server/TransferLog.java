@@ -1,0 +1,215 @@
+package dev.loomftp.server;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.loomftp.config.Config;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import org.tinylog.Logger;
+
+/**
+ * The transfer logs an operator asked for ({@code logging.xferlog}, {@code logging.transferJson}):
+ * one line for each file sent or received, complete or cut short, in wu-ftpd's xferlog format
+ * (which fail2ban, webalizer and other log tools read) and as a JSON object a line. Listings are
+ * not file transfers and are not in them. Paths are the ones clients see, never real ones.
+ *
+ * <p>Safe to use from many threads: each line is written whole, under a lock, with one append. A
+ * write that fails is logged once, and never fails the transfer.
+ */
+final class TransferLog implements AutoCloseable {
+    /** The date as wu-ftpd writes it, C's ctime: "Sun Dec  6 12:10:36 2026". */
+    private static final DateTimeFormatter CTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ROOT);
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final Optional<Sink> xferlog;
+    private final Optional<Sink> json;
+    private final ZoneId zone;
+
+    private TransferLog(Optional<Sink> xferlog, Optional<Sink> json, ZoneId zone) {
+        this.xferlog = xferlog;
+        this.json = json;
+        this.zone = zone;
+    }
+
+    /** No transfer log at all. */
+    static TransferLog none() {
+        return new TransferLog(Optional.empty(), Optional.empty(), ZoneId.systemDefault());
+    }
+
+    /**
+     * Opens the configured logs for appending, with their folders, and new files readable by the
+     * owner and the group only. xferlog dates are in {@code zone}, as wu-ftpd writes local time.
+     */
+    static TransferLog open(Config.Logging logging, ZoneId zone) throws IOException {
+        return new TransferLog(Sink.open(logging.xferlog()), Sink.open(logging.transferJson()), zone);
+    }
+
+    /** Which way a file went, from the server's side. */
+    enum Direction {
+        IN('i', "upload"), OUT('o', "download");
+
+        private final char xferlog;
+        private final String json;
+
+        Direction(char xferlog, String json) {
+            this.xferlog = xferlog;
+            this.json = json;
+        }
+    }
+
+    /**
+     * One file transfer.
+     *
+     * @param finished  when it ended
+     * @param took      how long it took, from the command to the end
+     * @param session   the session's number
+     * @param user      the user's name
+     * @param anonymous whether the user logged in anonymously
+     * @param remote    the client's address, as text
+     * @param verb      RETR, STOR, APPE or STOU
+     * @param path      the path the client sees
+     * @param bytes     the bytes that went over the data connection
+     * @param binary    TYPE I (true) or TYPE A
+     * @param tls       whether the data connection was protected
+     * @param complete  whether the whole file went
+     * @param result    "ok", or why it did not complete
+     */
+    record Entry(Instant finished, Duration took, long session, String user, boolean anonymous, String remote,
+            String verb, String path, long bytes, boolean binary, boolean tls, boolean complete, String result) {
+        Direction direction() {
+            return verb.equals("RETR") ? Direction.OUT : Direction.IN;
+        }
+    }
+
+    /** Writes {@code entry} to each log that is on. */
+    void record(Entry entry) {
+        xferlog.ifPresent(sink -> sink.append(xferlogLine(entry)));
+        json.ifPresent(sink -> sink.append(jsonLine(entry)));
+    }
+
+    /**
+     * The wu-ftpd line: date, seconds (whole, at least 1, as tools divide by it), host, bytes, file
+     * name, a or b, special action (_), i or o, access mode (a anonymous, r real), user, service,
+     * authentication method (0), authenticated user id (*), c or i. The name's blanks and
+     * control characters become '_', so that a line always has its fourteen fields.
+     */
+    String xferlogLine(Entry entry) {
+        long seconds = Math.max(1, (entry.took().toMillis() + 999) / 1000);
+        return String.join(" ", CTIME.format(entry.finished().atZone(zone)), Long.toString(seconds), entry.remote(),
+                Long.toString(entry.bytes()), field(entry.path()), entry.binary() ? "b" : "a", "_",
+                String.valueOf(entry.direction().xferlog), entry.anonymous() ? "a" : "r", field(entry.user()), "ftp",
+                "0", "*", entry.complete() ? "c" : "i") + "\n";
+    }
+
+    /** The JSON line, with UTC time in ISO-8601. */
+    static String jsonLine(Entry entry) {
+        ByteArrayOutputStream text = new ByteArrayOutputStream(256);
+        try (JsonGenerator out = JSON.createGenerator(text)) {
+            out.writeStartObject();
+            out.writeStringField("time", entry.finished().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString());
+            out.writeNumberField("session", entry.session());
+            out.writeStringField("user", entry.user());
+            out.writeBooleanField("anonymous", entry.anonymous());
+            out.writeStringField("remote", entry.remote());
+            out.writeStringField("direction", entry.direction().json);
+            out.writeStringField("command", entry.verb());
+            out.writeStringField("path", entry.path());
+            out.writeNumberField("bytes", entry.bytes());
+            out.writeNumberField("ms", entry.took().toMillis());
+            out.writeStringField("type", entry.binary() ? "binary" : "ascii");
+            out.writeBooleanField("tls", entry.tls());
+            out.writeBooleanField("complete", entry.complete());
+            out.writeStringField("result", entry.result());
+            out.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing JSON to memory failed", e);
+        }
+        return text.toString(StandardCharsets.UTF_8) + "\n";
+    }
+
+    private static String field(String text) {
+        StringBuilder clean = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> clean.appendCodePoint(Character.isWhitespace(c) || Character.isISOControl(c)
+                ? '_' : c));
+        return clean.isEmpty() ? "_" : clean.toString();
+    }
+
+    @Override
+    public void close() {
+        xferlog.ifPresent(Sink::close);
+        json.ifPresent(Sink::close);
+    }
+
+    /** One log file, appended to a whole line at a time. */
+    private static final class Sink {
+        private final Path file;
+        private final FileChannel channel;
+        private final ReentrantLock lock = new ReentrantLock();
+        private final AtomicBoolean failed = new AtomicBoolean();
+
+        private Sink(Path file, FileChannel channel) {
+            this.file = file;
+            this.channel = channel;
+        }
+
+        static Optional<Sink> open(Path file) throws IOException {
+            if (file == null) {
+                return Optional.empty();
+            }
+            Path folder = file.toAbsolutePath().getParent();
+            if (folder != null) {
+                Files.createDirectories(folder);
+            }
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND);
+            if (channel.size() == 0) {
+                try {
+                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
+                } catch (UnsupportedOperationException notPosix) {
+                    // Elsewhere the folder's defaults apply.
+                }
+            }
+            return Optional.of(new Sink(file, channel));
+        }
+
+        void append(String line) {
+            ByteBuffer bytes = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
+            lock.lock();
+            try {
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
+            } catch (IOException e) {
+                if (failed.compareAndSet(false, true)) {
+                    Logger.warn("cannot write the transfer log {}: {}", file.getFileName(), FileErrors.reason(e));
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        void close() {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                Logger.warn("cannot close the transfer log {}: {}", file.getFileName(), FileErrors.reason(e));
+            }
+        }
+    }
+}
