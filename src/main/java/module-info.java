@@ -3,6 +3,9 @@ module dev.loomftp {
     requires com.fasterxml.jackson.databind;
     requires org.tinylog.api;
     requires org.jline.reader;
+    // sun.misc.Signal: SIGUSR1 reopens the transfer logs after logrotate moved them. The JDK has
+    // no supported API for a signal other than the ones that stop it.
+    requires jdk.unsupported;
 
     opens dev.loomftp.config to com.fasterxml.jackson.databind;
     opens dev.loomftp.bench to com.fasterxml.jackson.databind;

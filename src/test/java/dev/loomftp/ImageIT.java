@@ -161,6 +161,46 @@ class ImageIT {
         assertEquals(1, broken.err().lines().count(), broken.err());
     }
 
+    /**
+     * logrotate's way with the transfer logs: the file is moved away and the server gets SIGUSR1;
+     * the next transfer's line goes to a new file by the configured name.
+     */
+    @Test
+    void sigusr1ReopensTheTransferLogAfterItWasMoved() throws IOException, InterruptedException {
+        Files.writeString(config, Files.readString(config).replace("\"file\": \"logs/loomftp.log\"",
+                "\"file\": \"logs/loomftp.log\", \"xferlog\": \"logs/xferlog\""));
+        assertEquals(0, run(List.of("user", "add", "alice", "--password-stdin", "--config", config.toString()),
+                "image-test-password\n").exitCode());
+        Process server = start(List.of("serve", "--config", config.toString()));
+        Path xferlog = folder.resolve("logs/xferlog");
+        Path rotated = folder.resolve("logs/xferlog.1");
+        try {
+            int port = awaitPort(server);
+            FTPClient client = new FTPClient();
+            client.setDefaultTimeout(20_000);
+            client.connect("127.0.0.1", port);
+            assertTrue(client.login("alice", "image-test-password"), client.getReplyString());
+            client.enterLocalPassiveMode();
+            assertTrue(client.storeFile("first.txt", new ByteArrayInputStream(new byte[1000])), client.getReplyString());
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(xferlog).contains("/first.txt"));
+            Files.move(xferlog, rotated);
+
+            Process signal = new ProcessBuilder("kill", "-USR1", Long.toString(server.pid())).inheritIO().start();
+            assertEquals(0, signal.waitFor());
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(xferlog));
+            assertTrue(client.storeFile("second.txt", new ByteArrayInputStream(new byte[2000])), client.getReplyString());
+            client.logout();
+            client.disconnect();
+        } finally {
+            server.destroy();
+            assertTrue(server.waitFor(20, TimeUnit.SECONDS), "the server stops on SIGTERM");
+        }
+        assertTrue(Files.readString(rotated).contains(" 1000 /first.txt "), Files.readString(rotated));
+        assertTrue(!Files.readString(rotated).contains("second.txt"), Files.readString(rotated));
+        assertTrue(Files.readString(xferlog).contains(" 2000 /second.txt "), Files.readString(xferlog));
+        assertTrue(Files.readString(folder.resolve("logs/loomftp.log")).contains("transfer logs reopened"));
+    }
+
     @Test
     void aClientKilledMidDownloadResumesWithDashC() throws IOException, InterruptedException {
         assertEquals(0, run(List.of("user", "add", "alice", "--password-stdin", "--config", config.toString()),

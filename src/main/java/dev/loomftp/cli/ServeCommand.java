@@ -22,6 +22,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.StructuredTaskScope;
 import java.util.concurrent.StructuredTaskScope.Joiner;
+import org.tinylog.Logger;
+import sun.misc.Signal;
 
 /**
  * {@code loomftp serve}: runs the server until it is stopped (Ctrl-C or SIGTERM), which ends every
@@ -114,6 +116,13 @@ final class ServeCommand implements Command {
             return ExitCode.FAILURE;
         }
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("loomftp-shutdown").unstarted(server::close));
+        // logrotate's postrotate sends SIGUSR1 (kill -USR1), as for nginx: new lines go to new files.
+        try {
+            Signal.handle(new Signal("USR1"), signal -> server.reopenLogs());
+        } catch (IllegalArgumentException taken) {
+            Logger.warn("SIGUSR1 cannot be handled here ({}): the transfer logs are reopened only by a restart",
+                    taken.getMessage());
+        }
         greet(config, server, users, configFile, io);
         try {
             server.awaitStop();

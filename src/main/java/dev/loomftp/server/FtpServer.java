@@ -134,6 +134,12 @@ public final class FtpServer implements AutoCloseable {
         return addresses;
     }
 
+    /** Opens the transfer logs again by their names, as after logrotate moved them away. */
+    public void reopenLogs() {
+        context.transferLog().reopen();
+        Logger.info("transfer logs reopened");
+    }
+
     /** Sessions that ended with an internal error: a bug, which tests expect never to see. */
     public long internalErrors() {
         return context.internalErrors().sum();

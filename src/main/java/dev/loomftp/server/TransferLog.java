@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,7 +31,8 @@ import org.tinylog.Logger;
  * not file transfers and are not in them. Paths are the ones clients see, never real ones.
  *
  * <p>Safe to use from many threads: each line is written whole, under a lock, with one append. A
- * write that fails is logged once, and never fails the transfer.
+ * write that fails is logged once, and never fails the transfer. {@link #reopen} (SIGUSR1, after
+ * logrotate) takes the same lock, so no line is split between the old file and the new.
  */
 final class TransferLog implements AutoCloseable {
     /** The date as wu-ftpd writes it, C's ctime: "Sun Dec  6 12:10:36 2026". */
@@ -122,7 +124,7 @@ final class TransferLog implements AutoCloseable {
         ByteArrayOutputStream text = new ByteArrayOutputStream(256);
         try (JsonGenerator out = JSON.createGenerator(text)) {
             out.writeStartObject();
-            out.writeStringField("time", entry.finished().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString());
+            out.writeStringField("time", entry.finished().truncatedTo(ChronoUnit.MILLIS).toString());
             out.writeNumberField("session", entry.session());
             out.writeStringField("user", entry.user());
             out.writeBooleanField("anonymous", entry.anonymous());
@@ -150,6 +152,15 @@ final class TransferLog implements AutoCloseable {
         return clean.isEmpty() ? "_" : clean.toString();
     }
 
+    /**
+     * Opens each log again by its name, as after logrotate moved the file away: lines from now on
+     * go to a new file there. When one cannot be opened, it keeps the file it had.
+     */
+    void reopen() {
+        xferlog.ifPresent(Sink::reopen);
+        json.ifPresent(Sink::reopen);
+    }
+
     @Override
     public void close() {
         xferlog.ifPresent(Sink::close);
@@ -159,9 +170,9 @@ final class TransferLog implements AutoCloseable {
     /** One log file, appended to a whole line at a time. */
     private static final class Sink {
         private final Path file;
-        private final FileChannel channel;
         private final ReentrantLock lock = new ReentrantLock();
         private final AtomicBoolean failed = new AtomicBoolean();
+        private FileChannel channel;
 
         private Sink(Path file, FileChannel channel) {
             this.file = file;
@@ -169,9 +180,10 @@ final class TransferLog implements AutoCloseable {
         }
 
         static Optional<Sink> open(Path file) throws IOException {
-            if (file == null) {
-                return Optional.empty();
-            }
+            return file == null ? Optional.empty() : Optional.of(new Sink(file, openChannel(file)));
+        }
+
+        private static FileChannel openChannel(Path file) throws IOException {
             Path folder = file.toAbsolutePath().getParent();
             if (folder != null) {
                 Files.createDirectories(folder);
@@ -185,7 +197,7 @@ final class TransferLog implements AutoCloseable {
                     // Elsewhere the folder's defaults apply.
                 }
             }
-            return Optional.of(new Sink(file, channel));
+            return channel;
         }
 
         void append(String line) {
@@ -204,9 +216,33 @@ final class TransferLog implements AutoCloseable {
             }
         }
 
-        void close() {
+        void reopen() {
+            lock.lock();
             try {
-                channel.close();
+                FileChannel next = openChannel(file);
+                closeQuietly(channel);
+                channel = next;
+                failed.set(false);
+            } catch (IOException e) {
+                Logger.warn("cannot reopen the transfer log {}, still writing the old one: {}", file.getFileName(),
+                        FileErrors.reason(e));
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        void close() {
+            lock.lock();
+            try {
+                closeQuietly(channel);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private void closeQuietly(FileChannel old) {
+            try {
+                old.close();
             } catch (IOException e) {
                 Logger.warn("cannot close the transfer log {}: {}", file.getFileName(), FileErrors.reason(e));
             }

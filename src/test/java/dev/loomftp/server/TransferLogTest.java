@@ -58,6 +58,27 @@ class TransferLogTest {
         }
     }
 
+    /** As logrotate does it: the file is moved away, then the log is reopened by its name. */
+    @Test
+    void aReopenedLogWritesToANewFileByItsName() throws IOException {
+        Path xferlog = folder.resolve("logs/xferlog");
+        Path json = folder.resolve("logs/transfers.jsonl");
+        try (TransferLog log = TransferLog.open(new Config.Logging(Config.Level.INFO, null, xferlog, json),
+                ZoneOffset.UTC)) {
+            log.record(DOWNLOAD);
+            Files.move(xferlog, folder.resolve("logs/xferlog.1"));
+            Files.move(json, folder.resolve("logs/transfers.jsonl.1"));
+            log.record(DOWNLOAD);
+            log.reopen();
+            log.record(DOWNLOAD);
+        }
+
+        assertEquals(2, Files.readAllLines(folder.resolve("logs/xferlog.1")).size(), "written until the reopen");
+        assertEquals(2, Files.readAllLines(folder.resolve("logs/transfers.jsonl.1")).size());
+        assertEquals(1, Files.readAllLines(xferlog).size(), "and after it, to the new file");
+        assertEquals(1, Files.readAllLines(json).size());
+    }
+
     @Test
     void aJsonLineHoldsEveryFieldEscaped() throws IOException {
         String line = TransferLog.jsonLine(DOWNLOAD);
