@@ -303,9 +303,10 @@ final class DataTransfer {
         long nanos = System.nanoTime() - started;
         Logger.info("session {} transfer user={} {} {} bytes={} ms={} result={}", session.id(),
                 session.login().userName(), verb, Session.shorten(path.toString()), bytes, nanos / 1_000_000, result);
-        if (FILE_VERBS.contains(verb)) {
+        TransferLog transferLog = session.context().transferLog();
+        if (transferLog.isOn() && FILE_VERBS.contains(verb)) {
             String user = session.login().userName();
-            session.context().transferLog().record(new TransferLog.Entry(Instant.now(), Duration.ofNanos(nanos),
+            transferLog.record(new TransferLog.Entry(Instant.now(), Duration.ofNanos(nanos),
                     session.id(), user, user.equals("anonymous") && session.context().config().users().anonymous(),
                     DataAddress.text(session.remote().getAddress()), verb, path.toString(), bytes,
                     session.parameters().type() == TransferType.BINARY, session.parameters().protectData(), complete,

@@ -1,6 +1,7 @@
 package dev.loomftp.server;
 
 import dev.loomftp.protocol.Reply;
+import dev.loomftp.storage.AheadIterator;
 import dev.loomftp.storage.FileEntry;
 import dev.loomftp.storage.VirtualFileSystem.Mount;
 import dev.loomftp.storage.VirtualPath;
@@ -11,7 +12,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -157,48 +157,48 @@ final class ListingCommands {
 
     private static void streamFolder(Session session, String verb, VirtualPath folder, boolean all, LineFormat format)
             throws IOException, InterruptedException {
-        DirectoryStream<FileEntry> entries;
+        Function<String, Mount> mounts = session.files().childMounts(folder);
+        stream(session, verb, folder, () -> session.files().list(folder), FileEntry::name, all,
+                child -> format.line(mounts, child));
+    }
+
+    private static void streamNames(Session session, VirtualPath folder, boolean all)
+            throws IOException, InterruptedException {
+        stream(session, "NLST", folder, () -> session.files().names(folder), name -> name, all, name -> name);
+    }
+
+    /** Opens a folder's listing; an {@link IOException} is answered with the reply it calls for. */
+    @FunctionalInterface
+    private interface Opener<T> {
+        DirectoryStream<T> open() throws IOException;
+    }
+
+    /**
+     * Sends the lines of a folder's listing over the data connection, one an entry, less names
+     * that start with a dot unless {@code all}; a folder that cannot be read gets its 550 first.
+     */
+    private static <T> void stream(Session session, String verb, VirtualPath folder, Opener<T> opener,
+            Function<T, String> name, boolean all, Function<T, String> line) throws IOException, InterruptedException {
+        DirectoryStream<T> entries;
         try {
-            entries = session.files().list(folder);
+            entries = opener.open();
         } catch (IOException e) {
             FileErrors.reply(session, e, folder);
             return;
         }
-        Function<String, Mount> mounts = session.files().childMounts(folder);
         try (entries) {
-            Iterable<String> lines = () -> new Lines<>(entries.iterator(), FileEntry::name, all,
-                    child -> format.line(mounts, child));
+            Iterable<String> lines = () -> new Lines<>(entries.iterator(), name, all, line);
             DataTransfer.run(session, verb, folder, "Opening ASCII mode data connection for the listing.",
                     TransferCommands.COMPLETE, data -> DataTransfer.writeLines(data, lines));
         }
     }
 
-    private static void streamNames(Session session, VirtualPath folder, boolean all)
-            throws IOException, InterruptedException {
-        DirectoryStream<String> names;
-        try {
-            names = session.files().names(folder);
-        } catch (IOException e) {
-            FileErrors.reply(session, e, folder);
-            return;
-        }
-        try (names) {
-            Iterable<String> lines = () -> new Lines<>(names.iterator(), name -> name, all, name -> name);
-            DataTransfer.run(session, "NLST", folder, "Opening ASCII mode data connection for the listing.",
-                    TransferCommands.COMPLETE, data -> DataTransfer.writeLines(data, lines));
-        }
-    }
-
-    /**
-     * A listing's lines: one an entry, less names that start with a dot unless all are asked for.
-     * A plain iterator rather than a stream: it runs once an entry of large folders.
-     */
-    private static final class Lines<T> implements Iterator<String> {
+    /** A listing's lines: one an entry, less names that start with a dot unless all are asked for. */
+    private static final class Lines<T> extends AheadIterator<String> {
         private final Iterator<T> entries;
         private final Function<T, String> name;
         private final boolean all;
         private final Function<T, String> line;
-        private T next;
 
         Lines(Iterator<T> entries, Function<T, String> name, boolean all, Function<T, String> line) {
             this.entries = entries;
@@ -208,22 +208,14 @@ final class ListingCommands {
         }
 
         @Override
-        public boolean hasNext() {
-            while (next == null && entries.hasNext()) {
+        protected String fetch() {
+            while (entries.hasNext()) {
                 T entry = entries.next();
-                next = all || !name.apply(entry).startsWith(".") ? entry : null;
+                if (all || !name.apply(entry).startsWith(".")) {
+                    return line.apply(entry);
+                }
             }
-            return next != null;
-        }
-
-        @Override
-        public String next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            T entry = next;
-            next = null;
-            return line.apply(entry);
+            return null;
         }
     }
 

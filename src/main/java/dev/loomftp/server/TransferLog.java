@@ -99,6 +99,11 @@ final class TransferLog implements AutoCloseable {
         }
     }
 
+    /** Whether any transfer log is on; when none is, a transfer need not describe itself. */
+    boolean isOn() {
+        return xferlog.isPresent() || json.isPresent();
+    }
+
     /** Writes {@code entry} to each log that is on. */
     void record(Entry entry) {
         xferlog.ifPresent(sink -> sink.append(xferlogLine(entry)));

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 
 /**
  * What a listing shows of a folder read with {@link NativeDirectory}: for each name, what
@@ -36,41 +35,24 @@ final class FolderStream<T> implements DirectoryStream<T> {
             throw new IllegalStateException("the folder was read already");
         }
         iterated = true;
-        return new Iterator<>() {
-            private T next;
-            private boolean ended;
-
+        return new AheadIterator<>() {
             @Override
-            public boolean hasNext() {
-                while (next == null && !ended) {
-                    next = read();
+            protected T fetch() {
+                while (true) {
+                    String name;
+                    try {
+                        name = folder.next();
+                    } catch (IOException e) {
+                        throw new DirectoryIteratorException(e);
+                    }
+                    if (name == null) {
+                        return null;
+                    }
+                    T entry = shown.of(folder, name);
+                    if (entry != null) {
+                        return entry;
+                    }
                 }
-                return next != null;
-            }
-
-            @Override
-            public T next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                T entry = next;
-                next = null;
-                return entry;
-            }
-
-            /** What the next entry shows, or null when it shows nothing or there is none left. */
-            private T read() {
-                String name;
-                try {
-                    name = folder.next();
-                } catch (IOException e) {
-                    throw new DirectoryIteratorException(e);
-                }
-                if (name == null) {
-                    ended = true;
-                    return null;
-                }
-                return shown.of(folder, name);
             }
         };
     }

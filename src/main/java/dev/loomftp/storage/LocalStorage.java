@@ -31,7 +31,6 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -362,25 +361,16 @@ public final class LocalStorage implements Storage {
         @Override
         public Iterator<FileEntry> iterator() {
             Iterator<Path> children = paths.iterator();
-            return new Iterator<>() {
-                private FileEntry next;
-
+            return new AheadIterator<>() {
                 @Override
-                public boolean hasNext() {
-                    while (next == null && children.hasNext()) {
-                        next = visible(children.next());
+                protected FileEntry fetch() {
+                    while (children.hasNext()) {
+                        FileEntry entry = visible(children.next());
+                        if (entry != null) {
+                            return entry;
+                        }
                     }
-                    return next != null;
-                }
-
-                @Override
-                public FileEntry next() {
-                    if (!hasNext()) {
-                        throw new NoSuchElementException();
-                    }
-                    FileEntry entry = next;
-                    next = null;
-                    return entry;
+                    return null;
                 }
             };
         }

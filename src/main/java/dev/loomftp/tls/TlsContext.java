@@ -57,7 +57,7 @@ public final class TlsContext {
         this.cipherSuites = Arrays.stream(context.getSupportedSSLParameters().getCipherSuites())
                 .filter(TlsContext::isStrong)
                 .toArray(String[]::new);
-        this.fingerprint = fingerprint(certificate);
+        this.fingerprint = fingerprintOf(certificate);
     }
 
     /**
@@ -107,15 +107,6 @@ public final class TlsContext {
             return Optional.of(fromKeystore(tls.keystore(), keystorePassword(tls)).certificate());
         } catch (GeneralSecurityException e) {
             throw new IOException("the TLS certificate or key cannot be used: " + e.getMessage(), e);
-        }
-    }
-
-    /** The SHA-256 fingerprint of {@code certificate}, as {@code AB:CD:...}. */
-    public static String fingerprintOf(X509Certificate certificate) {
-        try {
-            return fingerprint(certificate);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this Java runtime cannot hash a certificate with SHA-256", e);
         }
     }
 
@@ -262,8 +253,13 @@ public final class TlsContext {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).toCharArray();
     }
 
-    private static String fingerprint(X509Certificate certificate) throws GeneralSecurityException {
-        byte[] digest = MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());
-        return HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest);
+    /** The SHA-256 fingerprint of {@code certificate}, as {@code AB:CD:...}. */
+    public static String fingerprintOf(X509Certificate certificate) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());
+            return HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this Java runtime cannot hash a certificate with SHA-256", e);
+        }
     }
 }
