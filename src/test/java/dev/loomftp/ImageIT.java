@@ -233,6 +233,162 @@ class ImageIT {
         }
     }
 
+    /**
+     * {@code loomftp stop} as an operator runs it while curl downloads over FTPS: the download
+     * finishes whole, then the server exits 0 and removes its pid file.
+     */
+    @Test
+    void stopLetsAnFtpsDownloadFinishThenTheServerExits() throws IOException, InterruptedException {
+        byte[] content = bigFile("big.bin", 12 * 1024 * 1024 + 3);
+        Process server = start(List.of("serve", "--config", config.toString()));
+        Path pidFile = folder.resolve("loomftp.pid");
+        Path downloaded = folder.resolve("downloaded.bin");
+        try {
+            int port = awaitPort(server);
+            assertEquals(Long.toString(server.pid()), Files.readString(pidFile).strip());
+            Process curl = curl("--limit-rate", "3M", "-o", downloaded.toString(),
+                    "ftp://127.0.0.1:" + port + "/big.bin");
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(downloaded) && Files.size(downloaded) > 0);
+
+            Run stop = run(List.of("stop", "--config", config.toString()), "");
+            assertEquals(0, stop.exitCode(), stop.err());
+            assertTrue(stop.out().contains("running transfers may finish for up to 30 s"), stop.out());
+            assertTrue(stop.out().endsWith("The server has stopped.\n"), stop.out());
+            assertTrue(curl.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, curl.exitValue(), "curl's download was not cut: " + errorOf(curl));
+            assertArrayEquals(content, Files.readAllBytes(downloaded));
+            assertTrue(server.waitFor(20, TimeUnit.SECONDS));
+            assertEquals(0, server.exitValue());
+            assertTrue(Files.notExists(pidFile), "the pid file is removed");
+        } finally {
+            server.destroyForcibly();
+        }
+        String log = Files.readString(folder.resolve("logs/loomftp.log"));
+        assertTrue(log.contains("server draining: 1 sessions may finish their transfers"), log);
+        assertTrue(log.contains("RETR /big.bin bytes=" + content.length + " "), log);
+
+        Run again = run(List.of("stop", "--config", config.toString()), "");
+        assertEquals(0, again.exitCode(), again.err());
+        assertTrue(again.out().startsWith("loomftp stop: no server is running"), again.out());
+    }
+
+    /** A second SIGTERM (or Ctrl-C) during a drain stops the server at once, transfers or not. */
+    @Test
+    void aSecondStopSignalEndsTheDrainAtOnce() throws IOException, InterruptedException {
+        bigFile("big.bin", 64 * 1024 * 1024);
+        Process server = start(List.of("serve", "--config", config.toString()));
+        Path downloaded = folder.resolve("downloaded.bin");
+        try {
+            int port = awaitPort(server);
+            Process curl = curl("--limit-rate", "1M", "-o", downloaded.toString(),
+                    "ftp://127.0.0.1:" + port + "/big.bin");
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(downloaded) && Files.size(downloaded) > 0);
+            server.destroy();
+            Path log = folder.resolve("logs/loomftp.log");
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(log).contains("server draining"));
+            assertTrue(server.isAlive(), "the download holds the drain");
+            long started = System.nanoTime();
+            server.destroy();
+            assertTrue(server.waitFor(10, TimeUnit.SECONDS));
+            assertEquals(0, server.exitValue());
+            assertTrue(Duration.ofNanos(System.nanoTime() - started).toSeconds() < 5);
+            assertTrue(curl.waitFor(30, TimeUnit.SECONDS));
+            assertTrue(curl.exitValue() != 0, "the download was cut off");
+            assertTrue(Files.readString(log).contains("a second stop signal: stopping at once"));
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+
+    /**
+     * {@code loomftp reload}: a configuration with a mistake is not sent, SIGHUP with it is
+     * refused by the server, which goes on; a good one reaches new sessions, and a changed listener
+     * is said to wait for a restart.
+     */
+    @Test
+    void reloadRefusesABrokenConfigurationAndAppliesAGoodOne() throws IOException, InterruptedException {
+        String good = Files.readString(config);
+        Process server = start(List.of("serve", "--config", config.toString()));
+        Path log = folder.resolve("logs/loomftp.log");
+        try {
+            int port = awaitPort(server);
+            FTPClient before = login(port);
+            assertTrue(before.makeDirectory("/Public/before"), before.getReplyString());
+
+            Files.writeString(config, good.replace("\"level\": \"info\"", "\"level\": \"loud\""));
+            Run refused = run(List.of("reload", "--config", config.toString()), "");
+            assertEquals(3, refused.exitCode());
+            assertTrue(refused.err().startsWith("loomftp reload: " + config + ": line "), refused.err());
+            assertTrue(refused.err().contains("logging.level must be one of"), refused.err());
+
+            Process hangUp = new ProcessBuilder("kill", "-HUP", Long.toString(server.pid())).inheritIO().start();
+            assertEquals(0, hangUp.waitFor());
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(log).contains("reload refused"));
+            assertTrue(server.isAlive());
+            FTPClient still = login(port);
+            assertTrue(still.makeDirectory("/Public/still"), "the old configuration stays: " + still.getReplyString());
+
+            Files.writeString(config, good
+                    .replace("\"storage\": { \"root\": \"data\" }", """
+                            "storage": { "root": "data", "mounts": [
+                                { "path": "/", "source": "{user}", "access": "read-write" },
+                                { "path": "/Public", "source": "Public", "access": "read-only" } ] }""")
+                    .replace("\"address\": \"127.0.0.1\", \"port\": 0", "\"address\": \"127.0.0.1\", \"port\": 1"));
+            Run reloaded = run(List.of("reload", "--config", config.toString()), "");
+            assertEquals(0, reloaded.exitCode(), reloaded.err());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Files.readString(log).contains("configuration reloaded: new sessions use it"));
+            FTPClient after = login(port);
+            assertTrue(!after.makeDirectory("/Public/after"), "read-only now: " + after.getReplyString());
+            assertEquals(550, after.getReplyCode());
+            assertTrue(before.makeDirectory("/Public/before-2"), "a running session keeps its settings");
+            for (FTPClient client : List.of(before, still, after)) {
+                client.logout();
+                client.disconnect();
+            }
+        } finally {
+            server.destroy();
+            assertTrue(server.waitFor(20, TimeUnit.SECONDS), "the server stops on SIGTERM");
+        }
+        String text = Files.readString(log);
+        assertTrue(text.contains("listeners changed: that takes effect when the server is restarted"), text);
+        assertTrue(text.contains("reload refused, the configuration in force stays: " + config + ": line "), text);
+    }
+
+    private byte[] bigFile(String name, int size) throws IOException, InterruptedException {
+        assertEquals(0, run(List.of("user", "add", "alice", "--password-stdin", "--config", config.toString()),
+                "image-test-password\n").exitCode());
+        byte[] content = new byte[size];
+        new Random(size).nextBytes(content);
+        Files.createDirectories(folder.resolve("data/alice"));
+        Files.write(folder.resolve("data/alice/" + name), content);
+        return content;
+    }
+
+    /** curl as users run it against loomftp: FTPS required, the self-made certificate accepted. */
+    private Process curl(String... args) throws IOException {
+        List<String> command = new java.util.ArrayList<>(List.of("curl", "-sS", "--ssl-reqd", "-k",
+                "-u", "alice:image-test-password"));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    private static String errorOf(Process process) throws IOException {
+        return new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    private FTPClient login(int port) throws IOException, InterruptedException {
+        if (!Files.exists(folder.resolve("users.txt"))) {
+            assertEquals(0, run(List.of("user", "add", "alice", "--password-stdin", "--config", config.toString()),
+                    "image-test-password\n").exitCode());
+        }
+        FTPClient client = new FTPClient();
+        client.setDefaultTimeout(20_000);
+        client.connect("127.0.0.1", port);
+        assertTrue(client.login("alice", "image-test-password"), client.getReplyString());
+        return client;
+    }
+
     private record Run(int exitCode, String out, String err) {}
 
     private Run run(List<String> args, String input) throws IOException, InterruptedException {

@@ -73,7 +73,7 @@ final class AotTraining {
                     defaults.storage(), new Config.Users(root.resolve("users.txt"), false), oneAddress,
                     defaults.logins(), defaults.timeouts(), new Config.Logging(Config.Level.WARN, null),
                     new Config.Tls(tls.control(), tls.data(), List.of(), null, null, root.resolve("tls.p12"), null,
-                            tls.requireSessionReuse(), tls.allowCcc())).withRoot(root);
+                            tls.requireSessionReuse(), tls.allowCcc()), new Config.Service(null)).withRoot(root);
             LoggingSetup.apply(config.logging());
             // The fewest iterations a hash may have: the same code as a real one, at a fraction of the time.
             FileUserStore users = new FileUserStore(config.users().file(), new PasswordHasher(PasswordHasher.MIN_ITERATIONS));

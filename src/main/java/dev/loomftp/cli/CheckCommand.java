@@ -238,7 +238,11 @@ final class CheckCommand implements Command {
                         + duration(config.logins().banDuration()),
                 "idle sessions closed after " + duration(timeouts.controlIdle()) + "; data connections set up within "
                         + duration(timeouts.dataSetup()) + ", stalled transfers ended after "
-                        + duration(timeouts.dataStall())));
+                        + duration(timeouts.dataStall()),
+                "a stop lets running transfers finish for up to " + duration(timeouts.drain())));
+        Path pidFile = config.service().pidFile();
+        field(out, "pid file", List.of(pidFile == null ? "none: 'loomftp stop' and 'loomftp reload' cannot find"
+                + " the server" : pidFile + ", for 'loomftp stop' and 'loomftp reload'"));
         Config.Logging logging = config.logging();
         List<String> lines = new ArrayList<>();
         lines.add(logging.level().name().toLowerCase(Locale.ROOT) + " and above, to the console"

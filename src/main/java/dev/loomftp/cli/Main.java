@@ -26,8 +26,8 @@ public final class Main {
 
     /** Runs a command line as {@code loomftp} would, with the given streams, and returns the exit code. */
     public static int execute(List<String> args, Io io) {
-        return new Main(List.of(new ServeCommand(), new CheckCommand(), new UserCommand(), new ClientCommand(),
-                new BenchCommand())).run(args, io);
+        return new Main(List.of(new ServeCommand(), new StopCommand(), new ReloadCommand(), new CheckCommand(),
+                new UserCommand(), new ClientCommand(), new BenchCommand())).run(args, io);
     }
 
     /** Runs one command line and returns its exit code. */

@@ -20,14 +20,14 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.StructuredTaskScope;
 import java.util.concurrent.StructuredTaskScope.Joiner;
-import org.tinylog.Logger;
-import sun.misc.Signal;
 
 /**
- * {@code loomftp serve}: runs the server until it is stopped (Ctrl-C or SIGTERM), which ends every
- * session with 421 before the process exits.
+ * {@code loomftp serve}: runs the server until it is stopped (Ctrl-C, SIGTERM or
+ * {@code loomftp stop}), which lets running transfers finish and ends every session with 421
+ * before the process exits. {@link ServerControl} says what each signal does.
  */
 final class ServeCommand implements Command {
     private static final String CONFIG = "config";
@@ -49,7 +49,10 @@ final class ServeCommand implements Command {
         return """
                 Usage: loomftp serve [--config FILE] [--port N] [--root DIR]
 
-                Runs the FTP server until it is stopped with Ctrl-C or SIGTERM.
+                Runs the FTP server until it is stopped with Ctrl-C, SIGTERM or 'loomftp stop':
+                new connections are refused at once, running transfers may finish for up to
+                timeouts.drain (30 s by default), and a second Ctrl-C stops it at once. SIGHUP
+                or 'loomftp reload' reads the configuration, the users and the certificate again.
 
                 Options:
                   --config FILE  the configuration file (default: the built-in configuration:
@@ -89,15 +92,18 @@ final class ServeCommand implements Command {
     /** Starts the server and runs it until it stops; returns the exit code. */
     private static int serve(Optional<Path> configFile, Optional<Integer> port, Optional<Path> root,
             PasswordHasher hasher, Io io) {
+        UnaryOperator<Config> overrides = read -> {
+            Config moved = port.map(read::withPort).orElse(read);
+            return root.map(moved::withRoot).orElse(moved);
+        };
         Config config;
         try {
-            config = configFile.isPresent() ? ConfigLoader.load(configFile.get()) : ConfigLoader.defaults();
+            config = overrides.apply(configFile.isPresent() ? ConfigLoader.load(configFile.get())
+                    : ConfigLoader.defaults());
         } catch (ConfigException e) {
             io.err().println("loomftp serve: " + e.getMessage());
             return ExitCode.CONFIG;
         }
-        config = port.map(config::withPort).orElse(config);
-        config = root.map(config::withRoot).orElse(config);
         LoggingSetup.apply(config.logging());
 
         FileUserStore users = new FileUserStore(config.users().file(), hasher, config.users().passwordCache());
@@ -108,26 +114,33 @@ final class ServeCommand implements Command {
             io.err().println("loomftp serve: " + e.getMessage());
             return ExitCode.FAILURE;
         }
-        FtpServer server;
+        Optional<PidFile> pidFile;
         try {
-            server = FtpServer.start(config, users);
+            pidFile = config.service().pidFile() == null ? Optional.empty()
+                    : Optional.of(PidFile.claim(config.service().pidFile()));
         } catch (IOException e) {
-            io.err().println("loomftp serve: cannot start: " + ErrorText.of(e));
+            io.err().println("loomftp serve: " + ErrorText.of(e));
             return ExitCode.FAILURE;
         }
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("loomftp-shutdown").unstarted(server::close));
-        // logrotate's postrotate sends SIGUSR1 (kill -USR1), as for nginx: new lines go to new files.
         try {
-            Signal.handle(new Signal("USR1"), signal -> server.reopenLogs());
-        } catch (IllegalArgumentException taken) {
-            Logger.warn("SIGUSR1 cannot be handled here ({}): the transfer logs are reopened only by a restart",
-                    taken.getMessage());
-        }
-        greet(config, server, users, configFile, io);
-        try {
-            server.awaitStop();
-        } catch (InterruptedException e) {
-            server.close();
+            FtpServer server;
+            try {
+                server = FtpServer.start(config, users);
+            } catch (IOException e) {
+                io.err().println("loomftp serve: cannot start: " + ErrorText.of(e));
+                return ExitCode.FAILURE;
+            }
+            try (server) {
+                Runtime.getRuntime().addShutdownHook(
+                        Thread.ofPlatform().name("loomftp-shutdown").unstarted(server::close));
+                new ServerControl(server, configFile, overrides, users, hasher, io.out()).handleSignals();
+                greet(config, server, users, configFile, io);
+                server.awaitStop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } finally {
+            pidFile.ifPresent(PidFile::release);
         }
         return ExitCode.OK;
     }

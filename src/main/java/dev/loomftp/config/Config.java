@@ -22,6 +22,7 @@ import java.util.Set;
  * @param timeouts  control idle, data setup and data stall
  * @param logging   log level and optional log file
  * @param tls       FTPS: whether TLS is offered or required, and the certificate
+ * @param service   what the running process leaves for the tools that manage it: its pid file
  */
 public record Config(
         List<Listener> listeners,
@@ -32,7 +33,8 @@ public record Config(
         Logins logins,
         Timeouts timeouts,
         Logging logging,
-        Tls tls) {
+        Tls tls,
+        Service service) {
 
     /** The highest TCP port number. */
     public static final int MAX_PORT = 65_535;
@@ -52,7 +54,7 @@ public record Config(
             throw new IllegalArgumentException("port must be from 0 to " + MAX_PORT + ", not " + port);
         }
         List<Listener> moved = listeners.stream().map(listener -> new Listener(listener.address(), port)).toList();
-        return new Config(moved, passive, storage, users, limits, logins, timeouts, logging, tls);
+        return new Config(moved, passive, storage, users, limits, logins, timeouts, logging, tls, service);
     }
 
     /**
@@ -62,7 +64,7 @@ public record Config(
      */
     public Config withRoot(Path root) {
         Storage moved = new Storage(root.toAbsolutePath().normalize(), storage.mounts());
-        return new Config(listeners, passive, moved, users, limits, logins, timeouts, logging, tls);
+        return new Config(listeners, passive, moved, users, limits, logins, timeouts, logging, tls, service);
     }
 
     /** A control-connection listener. {@code address} "*" means every interface, IPv4 and IPv6. */
@@ -225,8 +227,18 @@ public record Config(
      * @param controlIdle how long a session may wait for a command before it is closed with 421
      * @param dataSetup   how long opening a data connection may take before 425
      * @param dataStall   how long a transfer may make no progress before 426
+     * @param drain       how long a stop (SIGTERM, {@code loomftp stop}) lets running transfers
+     *                    finish before it cuts them off
      */
-    public record Timeouts(Duration controlIdle, Duration dataSetup, Duration dataStall) {}
+    public record Timeouts(Duration controlIdle, Duration dataSetup, Duration dataStall, Duration drain) {
+        /** The default {@code drain}. */
+        public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(30);
+
+        /** Timeouts with the default drain. */
+        public Timeouts(Duration controlIdle, Duration dataSetup, Duration dataStall) {
+            this(controlIdle, dataSetup, dataStall, DEFAULT_DRAIN);
+        }
+    }
 
     /**
      * @param level        the lowest level written
@@ -286,4 +298,10 @@ public record Config(
     public enum Policy {
         OFF, OPTIONAL, REQUIRED
     }
+
+    /**
+     * @param pidFile where {@code loomftp serve} writes its process id, for {@code loomftp stop}
+     *                and {@code loomftp reload}, or null for none
+     */
+    public record Service(Path pidFile) {}
 }

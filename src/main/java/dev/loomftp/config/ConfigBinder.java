@@ -9,6 +9,7 @@ import dev.loomftp.config.Config.Logins;
 import dev.loomftp.config.Config.Mount;
 import dev.loomftp.config.Config.Passive;
 import dev.loomftp.config.Config.Policy;
+import dev.loomftp.config.Config.Service;
 import dev.loomftp.config.Config.Storage;
 import dev.loomftp.config.Config.Timeouts;
 import dev.loomftp.config.Config.Tls;
@@ -63,7 +64,8 @@ final class ConfigBinder {
     }
 
     private Config config(ConfigNode root) throws ConfigException {
-        root.object("listeners", "passive", "storage", "users", "limits", "logins", "timeouts", "logging", "tls");
+        root.object("listeners", "passive", "storage", "users", "limits", "logins", "timeouts", "logging", "tls",
+                "service");
         Storage storage = storage(root.get("storage"));
         return new Config(
                 listeners(root.get("listeners")),
@@ -74,7 +76,13 @@ final class ConfigBinder {
                 logins(root.get("logins")),
                 timeouts(root.get("timeouts")),
                 logging(root.get("logging")),
-                tls(root.get("tls")));
+                tls(root.get("tls")),
+                service(root.get("service")));
+    }
+
+    private Service service(ConfigNode node) throws ConfigException {
+        node.object("pidFile");
+        return new Service(optionalPath(node.get("pidFile")));
     }
 
     private Tls tls(ConfigNode node) throws ConfigException {
@@ -299,9 +307,9 @@ final class ConfigBinder {
     }
 
     private static Timeouts timeouts(ConfigNode node) throws ConfigException {
-        node.object("controlIdle", "dataSetup", "dataStall");
-        return new Timeouts(
-                duration(node.get("controlIdle")), duration(node.get("dataSetup")), duration(node.get("dataStall")));
+        node.object("controlIdle", "dataSetup", "dataStall", "drain");
+        return new Timeouts(duration(node.get("controlIdle")), duration(node.get("dataSetup")),
+                duration(node.get("dataStall")), duration(node.get("drain")));
     }
 
     /** A whole number and a unit (ms, s, m or h), more than zero and at most a day. */

@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 import org.tinylog.Logger;
 
 /**
@@ -44,11 +45,19 @@ import org.tinylog.Logger;
  * The acceptor takes a session permit before each {@code accept()}, so no more than
  * {@code limits.maxSessions} sessions ever run; a client that comes when none is left gets 421 at
  * once.
- * {@link #close()} interrupts the acceptor, which stops every session: each says 421 as soon as it
- * waits for a command (a session's thread reads its control connection itself, and interrupting
- * that read would close the socket before the 421), and ends its transfer. After
- * {@link #STOP_GRACE} the acceptor's scope cancels whatever is left, and {@code close()} returns
- * once all threads have ended.
+ *
+ * <p>Two ways to stop. {@link #drain} is the operator's (SIGTERM, {@code loomftp stop}): new
+ * connections get 421 while the listeners stay open, each session says 421 as soon as it waits for
+ * a command, and running transfers go on to their end, for up to the drain time; then it does what
+ * {@link #close()} does. {@link #close()} is the quick one (a second Ctrl-C, tests): it interrupts
+ * the acceptor, which stops every session: each says 421 as soon as it waits for a command (a
+ * session's thread reads its control connection itself, and interrupting that read would close the
+ * socket before the 421), and a transfer is cut off with 426 before it. After {@link #STOP_GRACE}
+ * the acceptor's scope cancels whatever is left, and {@code close()} returns once all threads
+ * have ended.
+ *
+ * <p>{@link #reload} puts a new configuration in force for the sessions that start after it; the
+ * running ones keep the settings they started with, so that nothing changes under a transfer.
  */
 public final class FtpServer implements AutoCloseable {
     private static final ThreadFactory SESSIONS = Thread.ofVirtual().name("loomftp-session-", 0).factory();
@@ -65,8 +74,12 @@ public final class FtpServer implements AutoCloseable {
      */
     private static final Duration STOP_GRACE = Duration.ofSeconds(1);
     private static final byte[] FULL = "421 Too many users; try again later.\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SHUTTING_DOWN =
+            "421 The server is shutting down; try again later.\r\n".getBytes(StandardCharsets.US_ASCII);
 
-    private final ServerContext context;
+    /** What new sessions start with; {@link #reload} replaces it. */
+    private volatile ServerContext context;
+    private final ReentrantLock reloading = new ReentrantLock();
     private final List<ServerSocketChannel> listeners;
     private final Selector selector;
     private final Semaphore permits;
@@ -75,6 +88,9 @@ public final class FtpServer implements AutoCloseable {
     private final AtomicLong sessionIds = new AtomicLong();
     /** The sessions that run, so that a stop can reach each of them. */
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    /** Notified when the last session ends, for a stop that waits for them. */
+    private final Object allEnded = new Object();
+    private volatile boolean draining;
     private volatile boolean stopping;
     private final Thread acceptor;
 
@@ -94,7 +110,7 @@ public final class FtpServer implements AutoCloseable {
      */
     public static FtpServer start(Config config, UserStore users) throws IOException {
         Config.Passive passive = config.passive();
-        Optional<TlsContext> tls = config.tls().enabled() ? Optional.of(TlsContext.load(config.tls())) : Optional.empty();
+        Optional<TlsContext> tls = tlsFor(config);
         TransferLog transferLog = TransferLog.open(config.logging(), java.time.ZoneId.systemDefault());
         ServerContext context = new ServerContext(config, users, new PassivePorts(passive.minPort(), passive.maxPort()),
                 tls, new LoginGuard(config.logins(), java.time.Clock.systemUTC()), new LongAdder(), transferLog);
@@ -134,6 +150,69 @@ public final class FtpServer implements AutoCloseable {
         return addresses;
     }
 
+    private static Optional<TlsContext> tlsFor(Config config) throws IOException {
+        return config.tls().enabled() ? Optional.of(TlsContext.load(config.tls())) : Optional.empty();
+    }
+
+    /** The configuration new sessions start with. */
+    public Config config() {
+        return context.config();
+    }
+
+    /**
+     * Puts {@code next} in force for every session that starts from now on, with {@code users}
+     * (the same store when its file and cache did not change). The certificate and the transfer
+     * logs are read again, the folders of the new mounts made, and the failed-login record kept.
+     * What a running server cannot change (its listeners, the session limit, the log level and
+     * file) is logged and waits for a restart. Running sessions keep what they started with.
+     *
+     * @throws IOException when the certificate, a transfer log or a data folder of {@code next}
+     *                     cannot be used; nothing has changed then
+     */
+    public void reload(Config next, UserStore users) throws IOException {
+        reloading.lock();
+        try {
+            ServerContext current = context;
+            Config.Passive passive = next.passive();
+            PassivePorts ports = passive.equals(current.config().passive()) ? current.passivePorts()
+                    : new PassivePorts(passive.minPort(), passive.maxPort());
+            ServerContext candidate = new ServerContext(next, users, ports, tlsFor(next), current.loginGuard(),
+                    current.internalErrors(), current.transferLog());
+            createFolders(candidate);
+            current.transferLog().reconfigure(next.logging());
+            current.loginGuard().reconfigure(next.logins());
+            context = candidate;
+            for (String unchanged : waitingForRestart(current.config(), next)) {
+                Logger.warn("{} changed: that takes effect when the server is restarted", unchanged);
+            }
+            Logger.info("configuration reloaded: new sessions use it");
+        } finally {
+            reloading.unlock();
+        }
+    }
+
+    /** The settings that differ between {@code before} and {@code after} but hold until a restart. */
+    private static List<String> waitingForRestart(Config before, Config after) {
+        List<String> changed = new ArrayList<>();
+        if (!before.listeners().equals(after.listeners())
+                || !before.tls().implicitListeners().equals(after.tls().implicitListeners())) {
+            changed.add("listeners");
+        }
+        if (before.limits().maxSessions() != after.limits().maxSessions()) {
+            changed.add("limits.maxSessions");
+        }
+        if (before.logging().level() != after.logging().level()) {
+            changed.add("logging.level");
+        }
+        if (!java.util.Objects.equals(before.logging().file(), after.logging().file())) {
+            changed.add("logging.file");
+        }
+        if (!java.util.Objects.equals(before.service().pidFile(), after.service().pidFile())) {
+            changed.add("service.pidFile");
+        }
+        return changed;
+    }
+
     /** Opens the transfer logs again by their names, as after logrotate moved them away. */
     public void reopenLogs() {
         context.transferLog().reopen();
@@ -163,6 +242,36 @@ public final class FtpServer implements AutoCloseable {
     /** Waits until the server has stopped. */
     public void awaitStop() throws InterruptedException {
         acceptor.join();
+    }
+
+    /**
+     * Stops gracefully: {@link #beginDrain}, then after {@code grace} whatever still runs is cut
+     * off as {@link #close()} does. Returns once the server has stopped. A {@link #close()} from
+     * another thread meanwhile cuts the wait short.
+     */
+    public void drain(Duration grace) {
+        beginDrain();
+        try {
+            if (!awaitSessionsEnded(grace)) {
+                Logger.warn("the drain time is over: cutting off {} sessions", active.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close();
+    }
+
+    /**
+     * From now on new connections get 421, and each session says 421 once its command (a
+     * transfer included) is over. Returns at once; the server runs until it is closed.
+     */
+    public void beginDrain() {
+        if (draining) {
+            return;
+        }
+        draining = true;
+        Logger.info("server draining: {} sessions may finish their transfers", active.get());
+        sessions.forEach(Session::drain);
     }
 
     /** Stops accepting, ends every session with 421, and waits until all of them have ended. */
@@ -205,10 +314,13 @@ public final class FtpServer implements AutoCloseable {
                     }
                     // A session may have ended while the acceptor waited.
                     permitted = permitted || permits.tryAcquire();
-                    if (permitted) {
+                    if (permitted && !draining) {
                         scope.fork(() -> serve(accepted.socket(), accepted.implicitTls()));
                     } else {
-                        refuseWhenFull(accepted);
+                        if (permitted) {
+                            permits.release();
+                        }
+                        refuse(accepted, draining ? SHUTTING_DOWN : FULL);
                     }
                 }
             } catch (InterruptedException e) {
@@ -232,35 +344,45 @@ public final class FtpServer implements AutoCloseable {
         }
     }
 
-    /**
-     * Asks every session to end, and waits up to {@link #STOP_GRACE} for them: each session holds
-     * a permit until it has ended, and the acceptor holds none now.
-     */
+    /** Asks every session to end at once, and waits up to {@link #STOP_GRACE} for them. */
     private void stopSessions() {
         stopping = true;
-        sessions.forEach(Session::stop);
-        int all = context.config().limits().maxSessions();
+        sessions.forEach(Session::stopNow);
         try {
-            if (permits.tryAcquire(all, STOP_GRACE.toNanos(), TimeUnit.NANOSECONDS)) {
-                permits.release(all);
-            }
+            awaitSessionsEnded(STOP_GRACE);
         } catch (InterruptedException e) {
             // Stop waiting: the scope cancels the sessions left.
         }
     }
 
+    /** Waits until no session runs, for up to {@code limit}; returns whether none does. */
+    private boolean awaitSessionsEnded(Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        synchronized (allEnded) {
+            while (active.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(allEnded, left);
+            }
+        }
+        return true;
+    }
+
     /**
-     * Answers a connection that came while every session permit is taken: 421 at once, written
-     * without blocking (a client that does not read gets nothing), then closed. On an implicit-TLS
-     * listener, where a clear-text reply means nothing, it is only closed.
+     * Answers a connection the server does not take (every session permit is taken, or it is
+     * draining): {@code reply} at once, written without blocking (a client that does not read
+     * gets nothing), then closed. On an implicit-TLS listener, where a clear-text reply means
+     * nothing, it is only closed.
      */
-    private static void refuseWhenFull(Accepted accepted) {
+    private static void refuse(Accepted accepted, byte[] reply) {
         try (SocketChannel socket = accepted.socket()) {
             if (!accepted.implicitTls()) {
                 socket.configureBlocking(false);
-                socket.write(ByteBuffer.wrap(FULL));
+                socket.write(ByteBuffer.wrap(reply));
             }
-            Logger.debug("refused a connection: every session is taken");
+            Logger.debug("refused a connection: {}", reply == FULL ? "every session is taken" : "draining");
         } catch (IOException e) {
             // The client has gone already.
         }
@@ -292,6 +414,7 @@ public final class FtpServer implements AutoCloseable {
     private Void serve(SocketChannel socket, boolean implicitTls) {
         InetAddress address = null;
         active.incrementAndGet();
+        ServerContext context = this.context;
         try {
             address = ((InetSocketAddress) socket.getRemoteAddress()).getAddress();
             // Every reply is written whole, so Nagle's algorithm only delays it: a 226 written
@@ -309,8 +432,12 @@ public final class FtpServer implements AutoCloseable {
                 session.refuse("Too many connections from your address; try again later.");
             } else {
                 sessions.add(session);
+                // Forked as the server began to stop: it says 421 at once.
+                if (draining) {
+                    session.drain();
+                }
                 if (stopping) {
-                    session.stop(); // forked as the server began to stop
+                    session.stopNow();
                 }
                 try {
                     session.run();
@@ -326,7 +453,11 @@ public final class FtpServer implements AutoCloseable {
             }
             closeQuietly(socket);
             permits.release();
-            active.decrementAndGet();
+            if (active.decrementAndGet() == 0) {
+                synchronized (allEnded) {
+                    allEnded.notifyAll();
+                }
+            }
         }
         return null;
     }

@@ -20,7 +20,7 @@ final class LoginGuard {
     /** Records kept before old ones are swept, so that a flood of addresses cannot grow the map without end. */
     private static final int SWEEP_AT = 10_000;
 
-    private final Config.Logins settings;
+    private volatile Config.Logins settings;
     private final Clock clock;
     private final ConcurrentHashMap<InetAddress, Entry> entries = new ConcurrentHashMap<>();
 
@@ -35,6 +35,11 @@ final class LoginGuard {
         this.clock = clock;
     }
 
+    /** New delays and bans from now on; the record of each address is kept, bans included. */
+    void reconfigure(Config.Logins next) {
+        settings = next;
+    }
+
     /** Whether connections from {@code address} are refused now. */
     boolean isBanned(InetAddress address) {
         Entry entry = entries.get(address);
@@ -43,6 +48,7 @@ final class LoginGuard {
 
     /** Records a failed login and says what it costs. */
     Penalty failed(InetAddress address) {
+        Config.Logins settings = this.settings;
         Instant now = clock.instant();
         Entry entry = entries.compute(address, (key, old) -> {
             boolean expired = old == null || old.bannedUntil() != null && !now.isBefore(old.bannedUntil())
@@ -74,6 +80,7 @@ final class LoginGuard {
     }
 
     private void sweep(Instant now) {
+        Config.Logins settings = this.settings;
         entries.entrySet().removeIf(entry -> entry.getValue().last().plus(settings.banDuration()).isBefore(now)
                 && (entry.getValue().bannedUntil() == null || !now.isBefore(entry.getValue().bannedUntil())));
     }

@@ -63,6 +63,10 @@ final class Session {
     /** The control loop's own: whether to stop after this command, and error replies in a row. */
     private boolean quitting;
     private int failedInRow;
+    /** The data connection of the transfer running now, which {@link #stopNow} breaks off. */
+    private volatile DataChannel transferring;
+    /** Whether the server stops at once, rather than after this session's transfer. */
+    private volatile boolean cutOff;
 
     Session(long id, ServerContext context, SocketChannel socket, boolean implicitTls) throws IOException {
         this.id = id;
@@ -123,6 +127,11 @@ final class Session {
         int overlongLines = 0;
         Config.Timeouts timeouts = context.config().timeouts();
         while (!quitting) {
+            if (control.stopping()) {
+                // Lines held during a transfer are not run: the session has said 421 instead.
+                sayShuttingDown();
+                return "server stopping";
+            }
             ControlLine line;
             try {
                 line = control.next(timeouts.controlIdle());
@@ -177,11 +186,24 @@ final class Session {
     }
 
     /**
-     * Asks the session to end from another thread, as the server does when it stops: the
-     * session says 421 as soon as it waits for a command, or ends its transfer.
+     * Asks the session to end from another thread, as a draining server does: it says 421 as soon
+     * as it waits for a command, and a running transfer goes on to its final reply first.
      */
-    void stop() {
+    void drain() {
         control.stop();
+    }
+
+    /**
+     * Asks the session to end at once, from another thread, as a stopping server does: a running
+     * transfer is broken off with 426, and the session says 421.
+     */
+    void stopNow() {
+        cutOff = true;
+        control.stop();
+        DataChannel data = transferring;
+        if (data != null) {
+            data.abort();
+        }
     }
 
     /** The gatekeeper: checks a command against its table row, then runs its handler. */
@@ -230,6 +252,10 @@ final class Session {
             throws IOException, InterruptedException {
         transfer = new TransferInProgress(verb + " " + shorten(path.toString()));
         boolean aborted = false;
+        transferring = data;
+        if (cutOff) {
+            data.abort();
+        }
         control.startTransfer();
         try (var scope = StructuredTaskScope.open(Joiner.<T>awaitAll(), c -> c.withThreadFactory(TRANSFERS))) {
             Subtask<T> task = scope.fork(() -> {
@@ -261,6 +287,7 @@ final class Session {
             }
             return new Finished<>(task.get(), aborted);
         } finally {
+            transferring = null;
             control.transferEnded();
         }
     }
@@ -284,7 +311,10 @@ final class Session {
         };
     }
 
-    /** Answers an urgent line during a transfer; returns whether the transfer is being aborted. */
+    /**
+     * Answers an urgent line during a transfer; returns whether the transfer is being aborted. The
+     * end of the control input ends the transfer, unless it came from a draining server.
+     */
     private boolean answerDuringTransfer(ControlLine line, DataChannel data) throws IOException {
         if (line instanceof ControlLine.Text text) {
             switch (verbOf(text.text())) {
@@ -299,7 +329,11 @@ final class Session {
             }
             return false;
         }
-        quitting = true;
+        if (control.stopping() && !cutOff) {
+            return false;
+        }
+        // The client left, and nothing more can be said; or the server stops, and says 426 and 421.
+        quitting = !control.stopping();
         data.abort();
         return true;
     }

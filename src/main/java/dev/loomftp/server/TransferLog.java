@@ -33,14 +33,16 @@ import org.tinylog.Logger;
  * <p>Safe to use from many threads: each line is written whole, under a lock, with one append. A
  * write that fails is logged once, and never fails the transfer. {@link #reopen} (SIGUSR1, after
  * logrotate) takes the same lock, so no line is split between the old file and the new.
+ * {@link #reconfigure} (a reload) opens the logs a new configuration names; a line written to one
+ * it closes as it does goes on to its successor, so none is lost.
  */
 final class TransferLog implements AutoCloseable {
     /** The date as wu-ftpd writes it, C's ctime: "Sun Dec  6 12:10:36 2026". */
     private static final DateTimeFormatter CTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ROOT);
     private static final JsonFactory JSON = new JsonFactory();
 
-    private final Optional<Sink> xferlog;
-    private final Optional<Sink> json;
+    private volatile Optional<Sink> xferlog;
+    private volatile Optional<Sink> json;
     private final ZoneId zone;
 
     private TransferLog(Optional<Sink> xferlog, Optional<Sink> json, ZoneId zone) {
@@ -96,6 +98,45 @@ final class TransferLog implements AutoCloseable {
             String verb, String path, long bytes, boolean binary, boolean tls, boolean complete, String result) {
         Direction direction() {
             return verb.equals("RETR") ? Direction.OUT : Direction.IN;
+        }
+    }
+
+    /**
+     * Writes from now on the logs {@code next} names: a log whose file stays the same is reopened
+     * (as by {@link #reopen}), another is opened, and one no longer named is closed.
+     *
+     * @throws IOException when a new log cannot be opened; the logs are as they were then
+     */
+    void reconfigure(Config.Logging next) throws IOException {
+        Optional<Sink> nextXferlog = successor(xferlog, next.xferlog());
+        Optional<Sink> nextJson;
+        try {
+            nextJson = successor(json, next.transferJson());
+        } catch (IOException e) {
+            if (nextXferlog != xferlog) {
+                nextXferlog.ifPresent(Sink::close);
+            }
+            throw e;
+        }
+        handOver(xferlog, nextXferlog);
+        handOver(json, nextJson);
+        xferlog = nextXferlog;
+        json = nextJson;
+    }
+
+    /** The log for {@code file}: the one open now when it writes that file, else a new one. */
+    private static Optional<Sink> successor(Optional<Sink> current, Path file) throws IOException {
+        if (current.isPresent() && current.get().file.equals(file)) {
+            return current;
+        }
+        return Sink.open(file);
+    }
+
+    private static void handOver(Optional<Sink> old, Optional<Sink> next) {
+        if (old == next) {
+            old.ifPresent(Sink::reopen);
+        } else {
+            old.ifPresent(sink -> sink.retire(next.orElse(null)));
         }
     }
 
@@ -178,6 +219,9 @@ final class TransferLog implements AutoCloseable {
         private final ReentrantLock lock = new ReentrantLock();
         private final AtomicBoolean failed = new AtomicBoolean();
         private FileChannel channel;
+        /** Set once a reload closed this log: where its lines go then, or null when nowhere. */
+        private boolean retired;
+        private Sink successor;
 
         private Sink(Path file, FileChannel channel) {
             this.file = file;
@@ -206,8 +250,21 @@ final class TransferLog implements AutoCloseable {
         }
 
         void append(String line) {
-            ByteBuffer bytes = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
             lock.lock();
+            try {
+                if (!retired) {
+                    write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
+                    return;
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (successor != null) {
+                successor.append(line);
+            }
+        }
+
+        private void write(ByteBuffer bytes) {
             try {
                 while (bytes.hasRemaining()) {
                     channel.write(bytes);
@@ -216,6 +273,16 @@ final class TransferLog implements AutoCloseable {
                 if (failed.compareAndSet(false, true)) {
                     Logger.warn("cannot write the transfer log {}: {}", file.getFileName(), FileErrors.reason(e));
                 }
+            }
+        }
+
+        /** Closes this log for a reload; lines that still come here go to {@code next}, or nowhere when null. */
+        void retire(Sink next) {
+            lock.lock();
+            try {
+                successor = next;
+                retired = true;
+                closeQuietly(channel);
             } finally {
                 lock.unlock();
             }

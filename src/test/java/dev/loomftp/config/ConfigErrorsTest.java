@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ConfigErrorsTest {
     private static final char MARK = '@';
     private static final String TOP_KEYS =
-            "(known keys: listeners, passive, storage, users, limits, logins, timeouts, logging, tls)";
+            "(known keys: listeners, passive, storage, users, limits, logins, timeouts, logging, tls, service)";
     private static final String DURATION_RULE = "must be a whole number followed by ms, s, m or h, like \"30s\", not ";
     private static final String ADDRESS_RULE =
             "must be \"*\" or an IP address such as 127.0.0.1 or ::1 (host names are not looked up), not ";
@@ -116,6 +116,12 @@ class ConfigErrorsTest {
                         "timeouts.dataSetup " + DURATION_RULE + "\"30\""),
                 new Bad("duration as a number", "{ \"timeouts\": { \"dataSetup\": @30 } }",
                         "timeouts.dataSetup must be a string, not 30"),
+                new Bad("zero drain time", "{ \"timeouts\": { \"drain\": @\"0s\" } }",
+                        "timeouts.drain must be more than 0 and at most 24h, not \"0s\""),
+                new Bad("empty pid file", "{ \"service\": { \"pidFile\": @\" \" } }",
+                        "service.pidFile must not be empty"),
+                new Bad("unknown key in service", "{ \"service\": { @\"pid\": \"x\" } }",
+                        "unknown key 'pid' in service (known keys: pidFile)"),
                 new Bad("zero duration", "{ \"timeouts\": { \"dataSetup\": @\"0s\" } }",
                         "timeouts.dataSetup must be more than 0 and at most 24h, not \"0s\""),
                 new Bad("duration over a day", "{ \"timeouts\": { \"dataStall\": @\"25h\" } }",

@@ -54,10 +54,11 @@ class ConfigLoaderTest {
                 config.logins());
         assertEquals(Config.Policy.OPTIONAL, config.tls().control());
         assertTrue(config.tls().requireSessionReuse());
-        assertEquals(new Timeouts(Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofSeconds(60)),
-                config.timeouts());
+        assertEquals(new Timeouts(Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofSeconds(60),
+                Duration.ofSeconds(30)), config.timeouts());
         assertEquals(Level.INFO, config.logging().level());
         assertNull(config.logging().file());
+        assertEquals(Path.of("").toAbsolutePath().resolve("loomftp.pid"), config.service().pidFile());
         assertNull(config.logging().xferlog(), "no transfer log unless asked for");
         assertNull(config.logging().transferJson());
     }
@@ -193,6 +194,17 @@ class ConfigLoaderTest {
         Config config = ConfigLoader.load(write("{ \"storage\": { \"root\": \"" + root + "\" } }"));
 
         assertEquals(root, config.storage().root());
+    }
+
+    @Test
+    void theDrainTimeAndThePidFileAreRead() throws Exception {
+        Config config = ConfigLoader.load(write("""
+                { "timeouts": { "drain": "2m" }, "service": { "pidFile": "run/ftp.pid" } }
+                """));
+
+        assertEquals(Duration.ofMinutes(2), config.timeouts().drain());
+        assertEquals(dir.resolve("run/ftp.pid"), config.service().pidFile());
+        assertNull(ConfigLoader.load(write("{ \"service\": { \"pidFile\": null } }")).service().pidFile());
     }
 
     @Test

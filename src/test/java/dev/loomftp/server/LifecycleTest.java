@@ -94,6 +94,8 @@ class LifecycleTest {
                     server.server().close();
                     Duration took = Duration.ofNanos(System.nanoTime() - started);
                     assertTrue(took.compareTo(TestServer.DEFAULT_STALL.dividedBy(2)) < 0, "stopped in " + took);
+                    assertEquals(426, client.reply().code(), "the transfer is cut off");
+                    assertEquals(421, client.reply().code());
                     assertTrue(client.closedByServer());
                     assertEquals(0, server.server().activeSessions());
                 }

@@ -144,9 +144,15 @@ final class TestServer implements AutoCloseable {
                 options.logins(),
                 options.timeouts(),
                 options.logging(),
-                options.tls());
+                options.tls(),
+                new Config.Service(null));
         FileUserStore users = new FileUserStore(usersFile, new PasswordHasher(PasswordHasher.MIN_ITERATIONS));
         return new TestServer(root, users, FtpServer.start(config, users));
+    }
+
+    /** The configuration the server was started with, which a test may change and reload. */
+    Config config() {
+        return server.config();
     }
 
     /** TLS settings with a keystore generated in {@code folder} on first use. */
