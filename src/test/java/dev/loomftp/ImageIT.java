@@ -355,6 +355,63 @@ class ImageIT {
         assertTrue(text.contains("reload refused, the configuration in force stays: " + config + ": line "), text);
     }
 
+    /**
+     * The server is killed (SIGKILL) in the middle of an FTPS upload by curl: after the restart no
+     * listing shows the cut file, and curl {@code -C -} continues the upload the server kept.
+     */
+    @Test
+    void aServerKilledMidUploadShowsNoPartialFileAndCurlResumesIt() throws IOException, InterruptedException {
+        bigFile("unused.bin", 1);
+        Path original = folder.resolve("upload.bin");
+        byte[] content = new byte[16 * 1024 * 1024 + 11];
+        new Random(11).nextBytes(content);
+        Files.write(original, content);
+        Path home = folder.resolve("data/alice");
+        Process server = start(List.of("serve", "--config", config.toString()));
+        try {
+            int port = awaitPort(server);
+            Process curl = curl("--limit-rate", "2M", "-T", original.toString(), "ftp://127.0.0.1:" + port + "/");
+            await().atMost(Duration.ofSeconds(30)).until(() -> hiddenBytes(home) > 1_000_000);
+            server.destroyForcibly();
+            assertTrue(server.waitFor(20, TimeUnit.SECONDS));
+            assertTrue(curl.waitFor(30, TimeUnit.SECONDS));
+            assertTrue(curl.exitValue() != 0, "curl saw the server go");
+        } finally {
+            server.destroyForcibly();
+        }
+        assertTrue(Files.notExists(home.resolve("upload.bin")), "no cut file under the upload's name");
+
+        Process restarted = start(List.of("serve", "--config", config.toString()));
+        try {
+            int port = awaitPort(restarted);
+            String url = "ftp://127.0.0.1:" + port + "/";
+            Process names = curl("--list-only", "-o", folder.resolve("names.txt").toString(), url);
+            assertTrue(names.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(List.of("Public", "unused.bin"),
+                    Files.readAllLines(folder.resolve("names.txt")).stream().map(String::strip).sorted().toList());
+
+            Process resumed = curl("-C", "-", "-T", original.toString(), url + "upload.bin");
+            assertTrue(resumed.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, resumed.exitValue(), errorOf(resumed));
+            assertArrayEquals(content, Files.readAllBytes(home.resolve("upload.bin")));
+            assertEquals(0, hiddenBytes(home), "the kept upload became the file");
+        } finally {
+            restarted.destroy();
+            assertTrue(restarted.waitFor(20, TimeUnit.SECONDS));
+        }
+    }
+
+    /** The bytes in the hidden files of unfinished uploads in {@code folder}. */
+    private static long hiddenBytes(Path folder) throws IOException {
+        try (var files = Files.list(folder)) {
+            long total = 0;
+            for (Path file : files.filter(file -> file.getFileName().toString().startsWith(".loomftp-")).toList()) {
+                total += Files.size(file);
+            }
+            return total;
+        }
+    }
+
     private byte[] bigFile(String name, int size) throws IOException, InterruptedException {
         assertEquals(0, run(List.of("user", "add", "alice", "--password-stdin", "--config", config.toString()),
                 "image-test-password\n").exitCode());

@@ -226,6 +226,12 @@ final class CheckCommand implements Command {
                     + (mount.access().writable() ? "read-write" : "read-only")
                     + (mount.source().contains(Config.Mount.USER_PLACEHOLDER) ? ", each user's own" : ""));
         }
+        lines.add("uploads are " + switch (storage.uploads()) {
+            case ATOMIC -> "atomic: written beside the file, renamed over it when whole, deleted when cut";
+            case ATOMIC_RESUMABLE -> "atomic-resumable: written beside the file, renamed over it when whole,"
+                    + " kept hidden when cut, for a resume";
+            case DIRECT -> "direct: written in place; a cut upload stays, cut";
+        });
         field(out, "storage", lines);
     }
 

@@ -1,6 +1,7 @@
 package dev.loomftp.config;
 
 import dev.loomftp.storage.Permission;
+import dev.loomftp.storage.UploadPolicy;
 import dev.loomftp.users.FileUserStore;
 import dev.loomftp.users.UserNames;
 import java.nio.file.Path;
@@ -63,7 +64,7 @@ public record Config(
      * @param root the new root; a relative path is taken from the current working directory
      */
     public Config withRoot(Path root) {
-        Storage moved = new Storage(root.toAbsolutePath().normalize(), storage.mounts());
+        Storage moved = new Storage(root.toAbsolutePath().normalize(), storage.mounts(), storage.uploads());
         return new Config(listeners, passive, moved, users, limits, logins, timeouts, logging, tls, service);
     }
 
@@ -85,12 +86,18 @@ public record Config(
     /**
      * The data root and its mounts.
      *
-     * @param root   the folder that holds {@code Public/} and one folder per user
-     * @param mounts what each user sees, by virtual path
+     * @param root    the folder that holds {@code Public/} and one folder per user
+     * @param mounts  what each user sees, by virtual path
+     * @param uploads how STOR writes a file, unless a user's override says otherwise
      */
-    public record Storage(Path root, List<Mount> mounts) {
+    public record Storage(Path root, List<Mount> mounts, UploadPolicy uploads) {
         public Storage {
             mounts = List.copyOf(mounts);
+        }
+
+        /** Storage with the default upload policy, {@link UploadPolicy#ATOMIC_RESUMABLE}. */
+        public Storage(Path root, List<Mount> mounts) {
+            this(root, mounts, UploadPolicy.ATOMIC_RESUMABLE);
         }
     }
 
@@ -188,12 +195,17 @@ public record Config(
      *                    permissions
      * @param tls         {@code REQUIRED} when this user must use TLS even though the server does not
      *                    require it of everyone, else null
+     * @param uploads     how this user's uploads are written, or null for {@code storage.uploads}
      */
-    public record UserOverride(Map<String, Set<Permission>> permissions, Policy tls) {
-        public static final UserOverride NONE = new UserOverride(Map.of(), null);
+    public record UserOverride(Map<String, Set<Permission>> permissions, Policy tls, UploadPolicy uploads) {
+        public static final UserOverride NONE = new UserOverride(Map.of(), null, null);
 
         public UserOverride {
             permissions = Map.copyOf(permissions);
+        }
+
+        public UserOverride(Map<String, Set<Permission>> permissions, Policy tls) {
+            this(permissions, tls, null);
         }
 
         public boolean requiresTls() {

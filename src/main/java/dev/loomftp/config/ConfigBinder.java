@@ -16,6 +16,7 @@ import dev.loomftp.config.Config.Tls;
 import dev.loomftp.config.Config.UserOverride;
 import dev.loomftp.config.Config.Users;
 import dev.loomftp.storage.Permission;
+import dev.loomftp.storage.UploadPolicy;
 import dev.loomftp.users.UserNames;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -166,8 +167,9 @@ final class ConfigBinder {
     }
 
     private Storage storage(ConfigNode node) throws ConfigException {
-        node.object("root", "mounts");
-        return new Storage(path(node.get("root")), mounts(node.get("mounts")));
+        node.object("root", "mounts", "uploads");
+        return new Storage(path(node.get("root")), mounts(node.get("mounts")),
+                choice(node.get("uploads"), UploadPolicy.class));
     }
 
     private static List<Mount> mounts(ConfigNode node) throws ConfigException {
@@ -253,9 +255,9 @@ final class ConfigBinder {
                 node.get("passwordCache").integer(0, Users.MAX_PASSWORD_CACHE));
     }
 
-    /** One user's override: permissions by mount path, and whether TLS is required. */
+    /** One user's override: permissions by mount path, whether TLS is required, and the upload policy. */
     private static UserOverride userOverride(ConfigNode node, Storage storage) throws ConfigException {
-        node.object("permissions", "tls");
+        node.object("permissions", "tls", "uploads");
         Map<String, Set<Permission>> permissions = new HashMap<>();
         if (node.has("permissions")) {
             for (Map.Entry<String, ConfigNode> mount : node.get("permissions").fields().entrySet()) {
@@ -270,7 +272,8 @@ final class ConfigBinder {
         if (tls == Policy.OFF) {
             throw node.get("tls").error("must be \"optional\" or \"required\", not \"off\"");
         }
-        return new UserOverride(permissions, tls);
+        return new UserOverride(permissions, tls,
+                node.has("uploads") ? choice(node.get("uploads"), UploadPolicy.class) : null);
     }
 
     private static Limits limits(ConfigNode node) throws ConfigException {

@@ -1,6 +1,7 @@
 package dev.loomftp.server;
 
 import dev.loomftp.protocol.Reply;
+import dev.loomftp.storage.UploadRunningException;
 import dev.loomftp.storage.VirtualPath;
 import java.io.EOFException;
 import java.io.IOException;
@@ -34,6 +35,7 @@ final class FileErrors {
     /** The reply for a storage error: 550 for what the client can fix, 452 or 552 for space, else 451. */
     static Reply replyFor(IOException error) {
         return switch (error) {
+            case UploadRunningException e -> Reply.of(450, "Another upload of this file is running; try again later.");
             case NoSuchFileException e -> Reply.of(550, "No such file or folder.");
             case AccessDeniedException e -> Reply.of(550, "Permission denied.");
             case NotDirectoryException e -> Reply.of(550, "Not a folder.");

@@ -14,7 +14,9 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -300,6 +302,9 @@ public final class FtpServer implements AutoCloseable {
     /** The acceptor's body: takes connections until interrupted, then cancels every session. */
     private void acceptAll() {
         try (var scope = StructuredTaskScope.open(Joiner.<Void>awaitAll(), c -> c.withThreadFactory(SESSIONS))) {
+            Path root = context.config().storage().root();
+            Instant started = Instant.now();
+            scope.fork(() -> UploadLeftovers.sweep(root, started));
             try {
                 while (true) {
                     boolean permitted = permits.tryAcquire();

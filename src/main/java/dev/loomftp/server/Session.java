@@ -5,6 +5,7 @@ import dev.loomftp.protocol.ControlLine;
 import dev.loomftp.protocol.DataAddress;
 import dev.loomftp.protocol.Reply;
 import dev.loomftp.storage.InvalidPathException;
+import dev.loomftp.storage.UploadPolicy;
 import dev.loomftp.storage.VirtualFileSystem;
 import dev.loomftp.storage.VirtualPath;
 import java.io.IOException;
@@ -425,6 +426,12 @@ final class Session {
     /** The REST offset, RNFR source and RANG range one command leaves for the next. */
     OneShots oneShots() {
         return oneShots;
+    }
+
+    /** How this user's uploads are written: as their override says, or as the server's storage does. */
+    UploadPolicy uploadPolicy() {
+        UploadPolicy own = context.config().users().overrideFor(login.userName()).uploads();
+        return own != null ? own : context.config().storage().uploads();
     }
 
     /** The logged-in user's view of the files, which every file handler needs: {@code login().files()}. */

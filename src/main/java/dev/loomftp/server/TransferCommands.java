@@ -2,6 +2,9 @@ package dev.loomftp.server;
 
 import dev.loomftp.protocol.Reply;
 import dev.loomftp.storage.FileEntry;
+import dev.loomftp.storage.Upload;
+import dev.loomftp.storage.UploadPolicy;
+import dev.loomftp.storage.VirtualFileSystem;
 import dev.loomftp.storage.VirtualPath;
 import dev.loomftp.storage.WriteMode;
 import java.io.IOException;
@@ -80,20 +83,21 @@ final class TransferCommands {
         VirtualPath base = named.get();
         for (int attempt = 0; attempt < UNIQUE_NAME_ATTEMPTS; attempt++) {
             VirtualPath path = base.parent().child(uniqueName(base.name(), attempt, argument.isBlank()));
-            SeekableByteChannel file;
+            Upload upload;
             try {
-                file = session.files().openWrite(path, WriteMode.CREATE_NEW, 0);
+                // The name is taken at once, so that no other upload takes it meanwhile.
+                upload = session.files().startUpload(path, UploadPolicy.DIRECT, WriteMode.CREATE_NEW, 0);
             } catch (FileAlreadyExistsException e) {
                 continue;
             } catch (IOException e) {
                 FileErrors.reply(session, e, path);
                 return;
             }
-            try (file) {
+            try (upload) {
                 TransferType type = session.parameters().type();
                 DataTransfer.run(session, "STOU", path, "FILE: " + path.name(),
                         Reply.of(226, "Transfer complete; stored as " + path.name() + "."),
-                        data -> receive(session, data, file, type, path, true));
+                        data -> receive(data, upload, type));
             }
             return;
         }
@@ -118,10 +122,19 @@ final class TransferCommands {
         session.reply(226, "No transfer to abort.");
     }
 
-    /** SIZE (RFC 3659): the bytes RETR would send in the current type. */
+    /**
+     * SIZE (RFC 3659): the bytes RETR would send in the current type; but while a cut upload of
+     * the file is kept to be resumed, its size, which is what a client that resumes (curl
+     * {@code -C -}, lftp {@code put -c}) asks SIZE for.
+     */
     static void size(Session session, String argument) throws IOException {
         Optional<VirtualPath> path = session.resolveOrReply(argument, 550);
         if (path.isEmpty()) {
+            return;
+        }
+        Optional<Long> kept = keptUpload(session, path.get());
+        if (kept.isPresent()) {
+            session.reply(213, Long.toString(kept.get()));
             return;
         }
         Optional<FileEntry> entry = statFile(session, path.get());
@@ -150,10 +163,23 @@ final class TransferCommands {
         return true;
     }
 
+    /** The size of the cut upload of {@code path} kept for a resume, under the user's upload policy. */
+    private static Optional<Long> keptUpload(Session session, VirtualPath path) throws IOException {
+        if (session.uploadPolicy() != UploadPolicy.ATOMIC_RESUMABLE) {
+            return Optional.empty();
+        }
+        try {
+            return session.files().keptUploadSize(path);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
     /**
-     * STOR and APPE. Everything that can be checked is checked before the 150 reply; the file is
-     * opened only once the data connection is up, so a transfer that never starts leaves an
-     * existing file as it was.
+     * STOR and APPE, written as the user's upload policy says ({@link VirtualFileSystem#startUpload}).
+     * Everything that can be checked is checked before the 150 reply; the file is opened only
+     * once the data connection is up, so a transfer that never starts leaves an existing file as
+     * it was.
      */
     private static void store(Session session, String verb, String argument, WriteMode mode, long offset)
             throws IOException, InterruptedException {
@@ -177,7 +203,8 @@ final class TransferCommands {
                 session.reply(550, "Permission denied.");
                 return;
             }
-            if (mode == WriteMode.RESUME && existing.map(FileEntry::size).orElse(0L) < offset) {
+            long resumable = keptUpload(session, path).orElse(existing.map(FileEntry::size).orElse(0L));
+            if (mode == WriteMode.RESUME && resumable < offset) {
                 session.reply(554, "The restart offset is past the end of the file.");
                 return;
             }
@@ -188,33 +215,34 @@ final class TransferCommands {
         TransferType type = session.parameters().type();
         String opening = "Opening " + type.label() + " mode data connection for " + path.name()
                 + (offset > 0 ? " from byte " + offset : "") + ".";
+        UploadPolicy policy = session.uploadPolicy();
         DataTransfer.run(session, verb, path, opening, COMPLETE, data -> {
-            try (SeekableByteChannel file = DataTransfer.storage(() -> session.files().openWrite(path, mode, offset))) {
-                receive(session, data, file, type, path, mode == WriteMode.REPLACE);
+            try (Upload upload = DataTransfer.storage(() -> session.files().startUpload(path, policy, mode, offset))) {
+                receive(data, upload, type);
             }
         });
     }
 
     /**
-     * Receives an upload into {@code file}. One refused because it grows too much when
-     * decompressed (MODE Z) leaves nothing of itself, since nothing usable came: the file goes back
-     * to the size it had (REST + STOR, APPE), or is deleted when the upload was to be all of it.
+     * Receives an upload and, once every byte has come, makes it the file. One refused because it
+     * grows too much when decompressed (MODE Z) leaves nothing of itself, since nothing usable
+     * came ({@link Upload#discard}).
      */
-    private static void receive(Session session, DataChannel data, SeekableByteChannel file, TransferType type,
-            VirtualPath path, boolean wholeFile) throws IOException, InterruptedException {
-        long start = DataTransfer.storage(file::size);
+    private static void receive(DataChannel data, Upload upload, TransferType type)
+            throws IOException, InterruptedException {
         try {
-            DataTransfer.receive(data, file, type);
+            DataTransfer.receive(data, upload.channel(), type);
         } catch (DataChannel.ExpansionLimitException refused) {
-            DataTransfer.storage(() -> file.truncate(start));
-            if (wholeFile) {
-                DataTransfer.storage(() -> {
-                    session.files().deleteFile(path);
-                    return null;
-                });
-            }
+            DataTransfer.storage(() -> {
+                upload.discard();
+                return null;
+            });
             throw refused;
         }
+        DataTransfer.storage(() -> {
+            upload.commit();
+            return null;
+        });
     }
 
     private static String uniqueName(String base, int attempt, boolean generated) {

@@ -2,6 +2,8 @@ package dev.loomftp.storage;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
@@ -77,12 +79,15 @@ public final class VirtualFileSystem {
         return location.mount().storage().stat(location.inner()).map(entry -> entry.withName(path.name()));
     }
 
-    /** The entries of a folder, with the mounts directly below it shown as folders. */
+    /**
+     * The entries of a folder, with the mounts directly below it shown as folders, and without
+     * the files of uploads in progress ({@link UploadNames}).
+     */
     public DirectoryStream<FileEntry> list(VirtualPath folder) throws IOException {
         Location location = allowed(folder, Permission.LIST);
         List<FileEntry> mountPoints = mountPoints(folder);
         DirectoryStream<FileEntry> entries = location.mount().storage().list(location.inner());
-        return mountPoints.isEmpty() ? entries : new WithMountPoints<>(entries, mountPoints, FileEntry::name);
+        return new Shown<>(entries, mountPoints, FileEntry::name);
     }
 
     /** The names of the entries {@link #list} shows, read without their attributes where the storage can. */
@@ -90,7 +95,7 @@ public final class VirtualFileSystem {
         Location location = allowed(folder, Permission.LIST);
         List<String> mountPoints = mountPoints(folder).stream().map(FileEntry::name).toList();
         DirectoryStream<String> names = location.mount().storage().names(location.inner());
-        return mountPoints.isEmpty() ? names : new WithMountPoints<>(names, mountPoints, name -> name);
+        return new Shown<>(names, mountPoints, name -> name);
     }
 
     /** The mounts directly below {@code folder} whose folders exist, as entries of it. */
@@ -119,6 +124,81 @@ public final class VirtualFileSystem {
     public SeekableByteChannel openWrite(VirtualPath path, WriteMode mode, long offset) throws IOException {
         Location location = changing(path, Permission.WRITE);
         return location.mount().storage().openWrite(location.inner(), mode, offset);
+    }
+
+    /**
+     * Starts an upload to {@code path}, where the mount allows writing, as {@code policy} says:
+     * a new file (STOR) goes to a hidden file until {@link Upload#commit}; a resumed one (REST +
+     * STOR, APPE) continues the hidden file a cut {@link UploadPolicy#ATOMIC_RESUMABLE} upload
+     * left, or else adds to the target itself, as adding to a file cannot be done beside it.
+     *
+     * @throws UploadRunningException when another upload writes the same kept file now
+     */
+    public Upload startUpload(VirtualPath path, UploadPolicy policy, WriteMode mode, long offset) throws IOException {
+        Location location = changing(path, Permission.WRITE);
+        Storage storage = location.mount().storage();
+        VirtualPath target = location.inner();
+        if (policy == UploadPolicy.ATOMIC && mode == WriteMode.REPLACE) {
+            VirtualPath temporary = target.parent().child(UploadNames.temporary());
+            return new Upload(storage, target, temporary, true, storage.openWrite(temporary, WriteMode.CREATE_NEW, 0));
+        }
+        if (policy == UploadPolicy.ATOMIC_RESUMABLE) {
+            VirtualPath partial = target.parent().child(UploadNames.partialOf(target.name()));
+            if (mode == WriteMode.REPLACE || storage.stat(partial).isPresent()) {
+                return new Upload(storage, target, partial, false, openPartial(storage, partial, mode, offset));
+            }
+        }
+        return new Upload(storage, target, target, false, storage.openWrite(target, mode, offset));
+    }
+
+    /**
+     * Opens a kept upload without emptying it first, locks it, so that no two sessions write it
+     * at once, and only then cuts it to where {@code mode} starts.
+     */
+    private static SeekableByteChannel openPartial(Storage storage, VirtualPath partial, WriteMode mode, long offset)
+            throws IOException {
+        SeekableByteChannel channel = storage.openWrite(partial, WriteMode.APPEND, 0);
+        try {
+            if (channel instanceof FileChannel file && !locked(file)) {
+                throw new UploadRunningException(partial.toString());
+            }
+            switch (mode) {
+                case REPLACE -> channel.truncate(0);
+                case RESUME -> {
+                    if (channel.size() < offset) {
+                        throw new java.io.EOFException("the kept upload is shorter than the restart offset");
+                    }
+                    channel.truncate(offset);
+                }
+                default -> { }
+            }
+            return channel;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /** Takes the lock of a whole file, which lasts as long as its channel is open. */
+    private static boolean locked(FileChannel file) throws IOException {
+        try {
+            return file.tryLock() != null;
+        } catch (OverlappingFileLockException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The size of the upload a cut {@link UploadPolicy#ATOMIC_RESUMABLE} STOR of {@code path}
+     * kept, which a resume continues: what SIZE tells a client that is about to resume.
+     */
+    public Optional<Long> keptUploadSize(VirtualPath path) throws IOException {
+        Location location = locate(path);
+        if (location.inner().isRoot()) {
+            return Optional.empty();
+        }
+        VirtualPath partial = location.inner().parent().child(UploadNames.partialOf(location.inner().name()));
+        return location.mount().storage().stat(partial).filter(FileEntry::isFile).map(FileEntry::size);
     }
 
     public void createFolder(VirtualPath path) throws IOException {
@@ -220,14 +300,17 @@ public final class VirtualFileSystem {
         return below.isEmpty() ? name -> own : name -> below.getOrDefault(name, own);
     }
 
-    /** A folder's own entries, less any hidden by a mount, followed by the mount points. */
-    private static final class WithMountPoints<T> implements DirectoryStream<T> {
+    /**
+     * A folder's own entries, less the files of uploads in progress and any entry a mount hides,
+     * followed by the mount points.
+     */
+    private static final class Shown<T> implements DirectoryStream<T> {
         private final DirectoryStream<T> entries;
         private final List<T> mountPoints;
         private final Function<T, String> name;
         private final Set<String> hidden;
 
-        WithMountPoints(DirectoryStream<T> entries, List<T> mountPoints, Function<T, String> name) {
+        Shown(DirectoryStream<T> entries, List<T> mountPoints, Function<T, String> name) {
             this.entries = entries;
             this.mountPoints = mountPoints;
             this.name = name;
@@ -245,7 +328,8 @@ public final class VirtualFileSystem {
                 public boolean hasNext() {
                     while (next == null && own.hasNext()) {
                         T entry = own.next();
-                        next = hidden.contains(name.apply(entry)) ? null : entry;
+                        String entryName = name.apply(entry);
+                        next = hidden.contains(entryName) || UploadNames.isReserved(entryName) ? null : entry;
                     }
                     if (next == null && mounted.hasNext()) {
                         next = mounted.next();

@@ -26,7 +26,8 @@ public record VirtualPath(List<String> segments) {
     /**
      * Resolves what a client typed against its current folder.
      *
-     * @throws InvalidPathException when the text holds a NUL character
+     * @throws InvalidPathException when the text holds a NUL character, or names a file of an
+     *                              upload in progress ({@link UploadNames})
      */
     public static VirtualPath resolve(VirtualPath cwd, String text) throws InvalidPathException {
         if (text.indexOf('\0') >= 0) {
@@ -41,7 +42,13 @@ public record VirtualPath(List<String> segments) {
                         result.removeLast();
                     }
                 }
-                default -> result.add(segment);
+                default -> {
+                    if (UploadNames.isReserved(segment)) {
+                        throw new InvalidPathException("names that start with " + UploadNames.RESERVED
+                                + " are kept for uploads in progress");
+                    }
+                    result.add(segment);
+                }
             }
         }
         return new VirtualPath(result);

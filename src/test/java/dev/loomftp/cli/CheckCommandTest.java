@@ -70,6 +70,7 @@ class CheckCommandTest {
         assertTrue(out.contains("/Public is " + folder.resolve("data").resolve("Public") + ", read-write"), out);
         assertTrue(out.contains("idle sessions closed after 5m"), out);
         assertTrue(out.contains("a stop lets running transfers finish for up to 30s"), out);
+        assertTrue(out.contains("uploads are atomic-resumable: written beside the file"), out);
         assertTrue(out.contains(folder.resolve("loomftp.pid") + ", for 'loomftp stop' and 'loomftp reload'"), out);
         assertFalse(Files.exists(folder.resolve("tls.p12")), "check makes no certificate");
         assertFalse(Files.exists(folder.resolve("data")), "check makes no folder");

@@ -116,6 +116,8 @@ class ConfigErrorsTest {
                         "timeouts.dataSetup " + DURATION_RULE + "\"30\""),
                 new Bad("duration as a number", "{ \"timeouts\": { \"dataSetup\": @30 } }",
                         "timeouts.dataSetup must be a string, not 30"),
+                new Bad("unknown upload policy", "{ \"storage\": { \"uploads\": @\"safe\" } }",
+                        "storage.uploads must be one of \"atomic\", \"atomic-resumable\", \"direct\", not \"safe\""),
                 new Bad("zero drain time", "{ \"timeouts\": { \"drain\": @\"0s\" } }",
                         "timeouts.drain must be more than 0 and at most 24h, not \"0s\""),
                 new Bad("empty pid file", "{ \"service\": { \"pidFile\": @\" \" } }",
@@ -223,7 +225,7 @@ class ConfigErrorsTest {
                 new Bad("duplicate top-level key", "{ \"limits\": {},\n  @\"limits\": {} }", "duplicate key 'limits'"),
                 new Bad("problem after non-ASCII text on the same line",
                         "{ \"storage\": { \"root\": \"donn\u00e9es/\u65e5\u672c\", @\"owner\": \"ftp\" } }",
-                        "unknown key 'owner' in storage (known keys: root, mounts)"),
+                        "unknown key 'owner' in storage (known keys: root, mounts, uploads)"),
                 new Bad("duplicate nested key", "{ \"listeners\": [ { \"port\": 1 }, { \"port\": 2, @\"port\": 3 } ] }",
                         "duplicate key 'port'"));
     }

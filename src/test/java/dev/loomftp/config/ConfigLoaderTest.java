@@ -12,6 +12,7 @@ import dev.loomftp.config.Config.Mount;
 import dev.loomftp.config.Config.Passive;
 import dev.loomftp.config.Config.Timeouts;
 import dev.loomftp.storage.Permission;
+import dev.loomftp.storage.UploadPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +60,7 @@ class ConfigLoaderTest {
         assertEquals(Level.INFO, config.logging().level());
         assertNull(config.logging().file());
         assertEquals(Path.of("").toAbsolutePath().resolve("loomftp.pid"), config.service().pidFile());
+        assertEquals(UploadPolicy.ATOMIC_RESUMABLE, config.storage().uploads());
         assertNull(config.logging().xferlog(), "no transfer log unless asked for");
         assertNull(config.logging().transferJson());
     }
@@ -194,6 +196,17 @@ class ConfigLoaderTest {
         Config config = ConfigLoader.load(write("{ \"storage\": { \"root\": \"" + root + "\" } }"));
 
         assertEquals(root, config.storage().root());
+    }
+
+    @Test
+    void theUploadPolicyIsReadForTheServerAndForOneUser() throws Exception {
+        Config config = ConfigLoader.load(write("""
+                { "storage": { "uploads": "atomic" }, "users": { "overrides": { "bob": { "uploads": "direct" } } } }
+                """));
+
+        assertEquals(UploadPolicy.ATOMIC, config.storage().uploads());
+        assertEquals(UploadPolicy.DIRECT, config.users().overrideFor("BOB").uploads());
+        assertNull(config.users().overrideFor("alice").uploads());
     }
 
     @Test

@@ -38,6 +38,19 @@ final class DataSocket {
         }
     }
 
+    /** Lists the names in the current folder through EPSV and NLST, as they came over the wire. */
+    static byte[] listNames(RawClient control) throws IOException {
+        try (Socket data = open(control)) {
+            RawClient.Reply opening = control.command("NLST");
+            if (opening.code() != 150 && opening.code() != 125) {
+                throw new IOException("NLST failed: " + opening);
+            }
+            byte[] bytes = data.getInputStream().readAllBytes();
+            expect(226, control.reply());
+            return bytes;
+        }
+    }
+
     static void expect(int code, RawClient.Reply reply) throws IOException {
         if (reply.code() != code) {
             throw new IOException("expected " + code + " but got " + reply);

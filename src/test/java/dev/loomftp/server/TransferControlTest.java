@@ -63,16 +63,20 @@ class TransferControlTest {
         }
     }
 
+    /** Under the default upload policy an aborted upload is kept, hidden, for a resume: SIZE tells its size. */
     @Test
-    void aborDuringAnUploadKeepsWhatArrived() throws IOException {
+    void aborDuringAnUploadKeepsWhatArrivedForAResume() throws IOException {
         try (RawClient client = loggedIn(); Socket data = DataSocket.open(client)) {
             assertEquals(150, client.command("STOR partial.bin").code());
             data.getOutputStream().write(new byte[1000]);
             data.getOutputStream().flush();
             assertEquals(426, client.command("ABOR").code());
             assertEquals(226, client.reply().code());
+            RawClient.Reply size = client.command("SIZE partial.bin");
+            assertEquals(213, size.code());
+            assertTrue(Long.parseLong(size.text().substring(4)) <= 1000, size.text());
         }
-        assertTrue(Files.size(home.resolve("partial.bin")) <= 1000);
+        assertFalse(Files.exists(home.resolve("partial.bin")), "the cut upload is not the file");
     }
 
     @Test
@@ -190,13 +194,13 @@ class TransferControlTest {
     }
 
     /**
-     * A MODE Z upload that grows too much is refused with 552 and leaves nothing of itself: a file
-     * it was to be all of is gone, and one it was to add to keeps what it had.
+     * A MODE Z upload that grows too much is refused with 552 and leaves nothing of itself: a new
+     * file is not made, one it was to replace or add to keeps what it had.
      */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "STOR bomb.bin           | bomb.bin |                  | ",
-        "STOR kept.bin           | kept.bin | old content      | ",
+        "STOR kept.bin           | kept.bin | old content      | old content",
         "APPE kept.bin           | kept.bin | old content      | old content",
         "REST 3;STOR kept.bin    | kept.bin | old content      | old"})
     void aCompressedUploadThatGrowsTooMuchIsRefusedAndUndone(String commands, String name, String before,
