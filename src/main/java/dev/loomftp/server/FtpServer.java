@@ -2,6 +2,7 @@ package dev.loomftp.server;
 
 import dev.loomftp.config.Config;
 import dev.loomftp.protocol.DataAddress;
+import dev.loomftp.storage.StorageOpener;
 import dev.loomftp.tls.TlsContext;
 import dev.loomftp.users.UserStore;
 import java.io.IOException;
@@ -111,11 +112,20 @@ public final class FtpServer implements AutoCloseable {
      *                     its port is in use)
      */
     public static FtpServer start(Config config, UserStore users) throws IOException {
+        return start(config, users, StorageOpener.LOCAL);
+    }
+
+    /**
+     * Starts a server whose mounts {@code storages} opens.
+     *
+     * @throws IOException when a folder cannot be created or a listener cannot be bound
+     */
+    public static FtpServer start(Config config, UserStore users, StorageOpener storages) throws IOException {
         Config.Passive passive = config.passive();
         Optional<TlsContext> tls = tlsFor(config);
         TransferLog transferLog = TransferLog.open(config.logging(), java.time.ZoneId.systemDefault());
         ServerContext context = new ServerContext(config, users, new PassivePorts(passive.minPort(), passive.maxPort()),
-                tls, new LoginGuard(config.logins(), java.time.Clock.systemUTC()), new LongAdder(), transferLog);
+                tls, new LoginGuard(config.logins(), java.time.Clock.systemUTC()), new LongAdder(), transferLog, storages);
         List<ServerSocketChannel> listeners = new ArrayList<>();
         Selector selector = Selector.open();
         try {
@@ -179,7 +189,7 @@ public final class FtpServer implements AutoCloseable {
             PassivePorts ports = passive.equals(current.config().passive()) ? current.passivePorts()
                     : new PassivePorts(passive.minPort(), passive.maxPort());
             ServerContext candidate = new ServerContext(next, users, ports, tlsFor(next), current.loginGuard(),
-                    current.internalErrors(), current.transferLog());
+                    current.internalErrors(), current.transferLog(), current.storages());
             createFolders(candidate);
             current.transferLog().reconfigure(next.logging());
             current.loginGuard().reconfigure(next.logins());

@@ -2,8 +2,8 @@ package dev.loomftp.server;
 
 import dev.loomftp.config.Config;
 import dev.loomftp.storage.InvalidPathException;
-import dev.loomftp.storage.LocalStorage;
 import dev.loomftp.storage.Permission;
+import dev.loomftp.storage.StorageOpener;
 import dev.loomftp.storage.VirtualFileSystem;
 import dev.loomftp.storage.VirtualPath;
 import dev.loomftp.tls.TlsContext;
@@ -27,9 +27,10 @@ import java.util.concurrent.atomic.LongAdder;
  * @param loginGuard     the failed logins of each client address
  * @param internalErrors sessions ended by a bug rather than by the client or the network
  * @param transferLog    the xferlog and JSON transfer logs, where they are on
+ * @param storages       how the folder of a mount is opened
  */
 record ServerContext(Config config, UserStore users, PassivePorts passivePorts, Optional<TlsContext> tls,
-        LoginGuard loginGuard, LongAdder internalErrors, TransferLog transferLog) {
+        LoginGuard loginGuard, LongAdder internalErrors, TransferLog transferLog, StorageOpener storages) {
 
     /**
      * Builds a user's view from the configured mounts, creating their folders if needed.
@@ -48,7 +49,7 @@ record ServerContext(Config config, UserStore users, PassivePorts passivePorts, 
             }
             Set<Permission> permissions = config.users().overrideFor(userName).permissions()
                     .getOrDefault(mount.path(), mount.permissions());
-            mounts.add(new VirtualFileSystem.Mount(virtualPath(mount.path()), new LocalStorage(folder), permissions));
+            mounts.add(new VirtualFileSystem.Mount(virtualPath(mount.path()), storages.open(folder), permissions));
         }
         return new VirtualFileSystem(mounts);
     }
@@ -65,7 +66,7 @@ record ServerContext(Config config, UserStore users, PassivePorts passivePorts, 
         for (Config.Mount mount : config.storage().mounts()) {
             if (!mount.source().contains(Config.Mount.USER_PLACEHOLDER)) {
                 VirtualPath at = mounts.isEmpty() ? VirtualPath.ROOT : virtualPath(mount.path());
-                mounts.add(new VirtualFileSystem.Mount(at, new LocalStorage(root.resolve(mount.source()).normalize()),
+                mounts.add(new VirtualFileSystem.Mount(at, storages.open(root.resolve(mount.source()).normalize()),
                         Permission.readOnly()));
             }
         }

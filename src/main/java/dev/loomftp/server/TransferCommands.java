@@ -226,12 +226,20 @@ final class TransferCommands {
     /**
      * Receives an upload and, once every byte has come, makes it the file. One refused because it
      * grows too much when decompressed (MODE Z) leaves nothing of itself, since nothing usable
-     * came ({@link Upload#discard}).
+     * came ({@link Upload#discard}); one the storage failed (a full disk, an I/O error) leaves no
+     * file the failure could have spoiled ({@link Upload#abandon}).
      */
     private static void receive(DataChannel data, Upload upload, TransferType type)
             throws IOException, InterruptedException {
         try {
             DataTransfer.receive(data, upload.channel(), type);
+        } catch (DataTransfer.StorageFailure failed) {
+            try {
+                upload.abandon();
+            } catch (IOException e) {
+                failed.addSuppressed(e);
+            }
+            throw failed;
         } catch (DataChannel.ExpansionLimitException refused) {
             DataTransfer.storage(() -> {
                 upload.discard();

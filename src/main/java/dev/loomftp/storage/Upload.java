@@ -10,20 +10,32 @@ import java.nio.channels.SeekableByteChannel;
  * ({@link UploadPolicy#ATOMIC_RESUMABLE}) for a later resume.
  */
 public final class Upload implements AutoCloseable {
+    /** Where the bytes go, and so what a cut upload leaves. */
+    enum Kind {
+        /** A hidden file of its own, deleted unless committed. */
+        TEMPORARY,
+        /** The hidden file kept for a resume. */
+        KEPT,
+        /** The target itself, under an atomic policy (APPE, REST + STOR): restored when the storage fails. */
+        IN_PLACE,
+        /** The target itself, under {@link UploadPolicy#DIRECT}: left as it is, whatever happens. */
+        DIRECT
+    }
+
     private final Storage storage;
     private final VirtualPath target;
     private final VirtualPath written;
-    private final boolean temporary;
+    private final Kind kind;
     private final SeekableByteChannel channel;
     private final long start;
     private boolean finished;
 
-    Upload(Storage storage, VirtualPath target, VirtualPath written, boolean temporary, SeekableByteChannel channel)
+    Upload(Storage storage, VirtualPath target, VirtualPath written, Kind kind, SeekableByteChannel channel)
             throws IOException {
         this.storage = storage;
         this.target = target;
         this.written = written;
-        this.temporary = temporary;
+        this.kind = kind;
         this.channel = channel;
         this.start = channel.size();
     }
@@ -63,10 +75,30 @@ public final class Upload implements AutoCloseable {
         }
     }
 
+    /**
+     * After the storage failed part-way (a full disk, a quota, an I/O error), leaves no file that
+     * the failure could have spoiled: a hidden file is deleted, as it holds the space that is
+     * missing and bytes that may be bad, and a file written in place goes back to the size it
+     * had, except under {@link UploadPolicy#DIRECT}, which leaves everything as it is.
+     */
+    public void abandon() throws IOException {
+        finished = true;
+        try {
+            if (kind == Kind.IN_PLACE) {
+                channel.truncate(start);
+            }
+        } finally {
+            channel.close();
+        }
+        if (kind == Kind.TEMPORARY || kind == Kind.KEPT) {
+            storage.deleteFile(written);
+        }
+    }
+
     @Override
     public void close() throws IOException {
         channel.close();
-        if (!finished && temporary) {
+        if (!finished && kind == Kind.TEMPORARY) {
             storage.deleteFile(written);
         }
     }

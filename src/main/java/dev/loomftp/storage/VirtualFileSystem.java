@@ -140,15 +140,17 @@ public final class VirtualFileSystem {
         VirtualPath target = location.inner();
         if (policy == UploadPolicy.ATOMIC && mode == WriteMode.REPLACE) {
             VirtualPath temporary = target.parent().child(UploadNames.temporary());
-            return new Upload(storage, target, temporary, true, storage.openWrite(temporary, WriteMode.CREATE_NEW, 0));
+            return new Upload(storage, target, temporary, Upload.Kind.TEMPORARY,
+                    storage.openWrite(temporary, WriteMode.CREATE_NEW, 0));
         }
         if (policy == UploadPolicy.ATOMIC_RESUMABLE) {
             VirtualPath partial = target.parent().child(UploadNames.partialOf(target.name()));
             if (mode == WriteMode.REPLACE || storage.stat(partial).isPresent()) {
-                return new Upload(storage, target, partial, false, openPartial(storage, partial, mode, offset));
+                return new Upload(storage, target, partial, Upload.Kind.KEPT, openPartial(storage, partial, mode, offset));
             }
         }
-        return new Upload(storage, target, target, false, storage.openWrite(target, mode, offset));
+        return new Upload(storage, target, target, policy == UploadPolicy.DIRECT ? Upload.Kind.DIRECT
+                : Upload.Kind.IN_PLACE, storage.openWrite(target, mode, offset));
     }
 
     /**

@@ -131,6 +131,12 @@ final class TestServer implements AutoCloseable {
     }
 
     static TestServer start(Path folder, Options options) throws IOException {
+        return start(folder, options, dev.loomftp.storage.StorageOpener.LOCAL);
+    }
+
+    /** A server whose mounts {@code storages} opens, such as a storage that fails on purpose. */
+    static TestServer start(Path folder, Options options, dev.loomftp.storage.StorageOpener storages)
+            throws IOException {
         Path root = folder.resolve("data");
         Path usersFile = folder.resolve("users.txt");
         Config config = new Config(
@@ -147,7 +153,7 @@ final class TestServer implements AutoCloseable {
                 options.tls(),
                 new Config.Service(null));
         FileUserStore users = new FileUserStore(usersFile, new PasswordHasher(PasswordHasher.MIN_ITERATIONS));
-        return new TestServer(root, users, FtpServer.start(config, users));
+        return new TestServer(root, users, FtpServer.start(config, users, storages));
     }
 
     /** The configuration the server was started with, which a test may change and reload. */
