@@ -1,6 +1,7 @@
 package dev.loomftp.config;
 
 import dev.loomftp.storage.Permission;
+import dev.loomftp.storage.Quota;
 import dev.loomftp.storage.UploadPolicy;
 import dev.loomftp.users.FileUserStore;
 import dev.loomftp.users.UserNames;
@@ -110,15 +111,21 @@ public record Config(
      * @param access      what users may do there, in short
      * @param permissions what users may do there, in detail: what {@code access} means unless the
      *                    file lists them
+     * @param quota       the most it may hold; each user's own when its source is each user's
      */
-    public record Mount(String path, String source, Access access, Set<Permission> permissions) {
+    public record Mount(String path, String source, Access access, Set<Permission> permissions, Quota quota) {
         public static final String USER_PLACEHOLDER = "{user}";
 
         public Mount {
             permissions = Set.copyOf(permissions);
         }
 
-        /** A mount whose permissions are those of its access. */
+        /** A mount without a quota. */
+        public Mount(String path, String source, Access access, Set<Permission> permissions) {
+            this(path, source, access, permissions, Quota.NONE);
+        }
+
+        /** A mount whose permissions are those of its access, without a quota. */
         public Mount(String path, String source, Access access) {
             this(path, source, access, access.permissions());
         }
@@ -196,12 +203,19 @@ public record Config(
      * @param tls         {@code REQUIRED} when this user must use TLS even though the server does not
      *                    require it of everyone, else null
      * @param uploads     how this user's uploads are written, or null for {@code storage.uploads}
+     * @param quotas      by mount path, this user's quota there instead of the mount's own
      */
-    public record UserOverride(Map<String, Set<Permission>> permissions, Policy tls, UploadPolicy uploads) {
-        public static final UserOverride NONE = new UserOverride(Map.of(), null, null);
+    public record UserOverride(Map<String, Set<Permission>> permissions, Policy tls, UploadPolicy uploads,
+            Map<String, Quota> quotas) {
+        public static final UserOverride NONE = new UserOverride(Map.of(), null, null, Map.of());
 
         public UserOverride {
             permissions = Map.copyOf(permissions);
+            quotas = Map.copyOf(quotas);
+        }
+
+        public UserOverride(Map<String, Set<Permission>> permissions, Policy tls, UploadPolicy uploads) {
+            this(permissions, tls, uploads, Map.of());
         }
 
         public UserOverride(Map<String, Set<Permission>> permissions, Policy tls) {

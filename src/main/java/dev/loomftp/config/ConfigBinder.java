@@ -16,6 +16,7 @@ import dev.loomftp.config.Config.Tls;
 import dev.loomftp.config.Config.UserOverride;
 import dev.loomftp.config.Config.Users;
 import dev.loomftp.storage.Permission;
+import dev.loomftp.storage.Quota;
 import dev.loomftp.storage.UploadPolicy;
 import dev.loomftp.users.UserNames;
 import java.net.Inet4Address;
@@ -46,6 +47,7 @@ final class ConfigBinder {
     private static final Pattern DURATION = Pattern.compile("(\\d{1,18})(ms|s|m|h)");
     private static final Map<String, ChronoUnit> DURATION_UNITS = Map.of(
             "ms", ChronoUnit.MILLIS, "s", ChronoUnit.SECONDS, "m", ChronoUnit.MINUTES, "h", ChronoUnit.HOURS);
+    private static final Pattern BYTE_SIZE = Pattern.compile("(\\d{1,15})([KMGT]?)");
     private static final Pattern DOTTED_QUAD = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final String HOME = "/";
 
@@ -191,12 +193,37 @@ final class ConfigBinder {
     }
 
     private static Mount mount(ConfigNode node) throws ConfigException {
-        node.object("path", "source", "access", "permissions");
+        node.object("path", "source", "access", "permissions", "quota");
         String path = mountPath(node.get("path"));
         String source = mountSource(node.get("source"));
         Access access = node.has("access") ? choice(node.get("access"), Access.class) : Access.READ_WRITE;
         return new Mount(path, source, access,
-                node.has("permissions") ? permissions(node.get("permissions")) : access.permissions());
+                node.has("permissions") ? permissions(node.get("permissions")) : access.permissions(),
+                node.has("quota") ? quota(node.get("quota")) : Quota.NONE);
+    }
+
+    /** {@code {"bytes": "10G", "files": 100000}}; either may be left out, or null, for no limit. */
+    private static Quota quota(ConfigNode node) throws ConfigException {
+        node.object("bytes", "files");
+        boolean bytes = node.has("bytes") && !node.get("bytes").isNull();
+        boolean files = node.has("files") && !node.get("files").isNull();
+        return new Quota(bytes ? byteSize(node.get("bytes")) : Quota.UNLIMITED,
+                files ? node.get("files").integer(0, Integer.MAX_VALUE) : Quota.UNLIMITED);
+    }
+
+    /** A size as a whole number and an optional unit: K, M, G or T, each 1024 times the one before. */
+    private static long byteSize(ConfigNode node) throws ConfigException {
+        Matcher matcher = BYTE_SIZE.matcher(node.string());
+        if (!matcher.matches()) {
+            throw node.error("must be a whole number of bytes, with K, M, G or T after it for 1024 of the one"
+                    + " before, like \"10G\", not " + node.describe());
+        }
+        int shift = 10 * "BKMGT".indexOf(matcher.group(2).isEmpty() ? "B" : matcher.group(2));
+        long amount = Long.parseLong(matcher.group(1));
+        if (amount > Long.MAX_VALUE >> shift) {
+            throw node.error("is too large: " + node.describe());
+        }
+        return amount << shift;
     }
 
     /** A list of permissions, like ["list", "read"]. */
@@ -257,14 +284,11 @@ final class ConfigBinder {
 
     /** One user's override: permissions by mount path, whether TLS is required, and the upload policy. */
     private static UserOverride userOverride(ConfigNode node, Storage storage) throws ConfigException {
-        node.object("permissions", "tls", "uploads");
+        node.object("permissions", "tls", "uploads", "quotas");
         Map<String, Set<Permission>> permissions = new HashMap<>();
         if (node.has("permissions")) {
             for (Map.Entry<String, ConfigNode> mount : node.get("permissions").fields().entrySet()) {
-                if (storage.mounts().stream().noneMatch(known -> known.path().equals(mount.getKey()))) {
-                    throw mount.getValue().error("names no mount: the mount paths are " + storage.mounts().stream()
-                            .map(known -> ConfigNode.quote(known.path())).toList());
-                }
+                knownMount(mount.getValue(), mount.getKey(), storage);
                 permissions.put(mount.getKey(), permissions(mount.getValue()));
             }
         }
@@ -272,8 +296,22 @@ final class ConfigBinder {
         if (tls == Policy.OFF) {
             throw node.get("tls").error("must be \"optional\" or \"required\", not \"off\"");
         }
+        Map<String, Quota> quotas = new HashMap<>();
+        if (node.has("quotas")) {
+            for (Map.Entry<String, ConfigNode> mount : node.get("quotas").fields().entrySet()) {
+                knownMount(mount.getValue(), mount.getKey(), storage);
+                quotas.put(mount.getKey(), quota(mount.getValue()));
+            }
+        }
         return new UserOverride(permissions, tls,
-                node.has("uploads") ? choice(node.get("uploads"), UploadPolicy.class) : null);
+                node.has("uploads") ? choice(node.get("uploads"), UploadPolicy.class) : null, quotas);
+    }
+
+    private static void knownMount(ConfigNode node, String path, Storage storage) throws ConfigException {
+        if (storage.mounts().stream().noneMatch(known -> known.path().equals(path))) {
+            throw node.error("names no mount: the mount paths are " + storage.mounts().stream()
+                    .map(known -> ConfigNode.quote(known.path())).toList());
+        }
     }
 
     private static Limits limits(ConfigNode node) throws ConfigException {

@@ -106,11 +106,19 @@ final class FileCommands {
         }
     }
 
-    /** SITE HELP and SITE CHMOD mode path. */
+    /** SITE HELP, SITE QUOTA and SITE CHMOD mode path. */
     static void site(Session session, String argument) throws IOException {
         String command = argument.strip();
         if (command.equalsIgnoreCase("HELP")) {
-            session.reply(new Reply(214, List.of("SITE commands:", "CHMOD mode path", "HELP", "End")));
+            session.reply(new Reply(214, List.of("SITE commands:", "CHMOD mode path", "HELP", "QUOTA", "End")));
+            return;
+        }
+        if (command.equalsIgnoreCase("QUOTA")) {
+            List<String> lines = new java.util.ArrayList<>();
+            lines.add("Quotas of " + session.login().userName() + ":");
+            lines.addAll(InfoCommands.quotaLines(session));
+            lines.add("End.");
+            session.reply(new Reply(200, lines));
             return;
         }
         Matcher chmod = CHMOD.matcher(command);

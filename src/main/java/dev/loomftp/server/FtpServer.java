@@ -125,7 +125,8 @@ public final class FtpServer implements AutoCloseable {
         Optional<TlsContext> tls = tlsFor(config);
         TransferLog transferLog = TransferLog.open(config.logging(), java.time.ZoneId.systemDefault());
         ServerContext context = new ServerContext(config, users, new PassivePorts(passive.minPort(), passive.maxPort()),
-                tls, new LoginGuard(config.logins(), java.time.Clock.systemUTC()), new LongAdder(), transferLog, storages);
+                tls, new LoginGuard(config.logins(), java.time.Clock.systemUTC()), new LongAdder(), transferLog, storages,
+                new QuotaBook(java.time.Clock.systemUTC()));
         List<ServerSocketChannel> listeners = new ArrayList<>();
         Selector selector = Selector.open();
         try {
@@ -189,7 +190,7 @@ public final class FtpServer implements AutoCloseable {
             PassivePorts ports = passive.equals(current.config().passive()) ? current.passivePorts()
                     : new PassivePorts(passive.minPort(), passive.maxPort());
             ServerContext candidate = new ServerContext(next, users, ports, tlsFor(next), current.loginGuard(),
-                    current.internalErrors(), current.transferLog(), current.storages());
+                    current.internalErrors(), current.transferLog(), current.storages(), current.quotas());
             createFolders(candidate);
             current.transferLog().reconfigure(next.logging());
             current.loginGuard().reconfigure(next.logins());

@@ -1,11 +1,13 @@
 package dev.loomftp.server;
 
 import dev.loomftp.protocol.Reply;
+import dev.loomftp.storage.VirtualFileSystem;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.tinylog.Logger;
 
 /** NOOP, SYST, FEAT, OPTS and HELP. */
 final class InfoCommands {
@@ -86,8 +88,31 @@ final class InfoCommands {
         lines.add("TYPE: " + parameters.type().label() + "; STRUcture: File; MODE: "
                 + (parameters.modeZ() ? "Z (zlib level " + parameters.compressionLevel() + ")" : "Stream"));
         lines.add(session.dataSetup().prepared() ? "A data connection is prepared" : "No data connection");
+        if (session.login().loggedIn()) {
+            quotaLines(session).stream().map(line -> "Quota " + line).forEach(lines::add);
+        }
         lines.add("End of status.");
         session.reply(new Reply(211, lines));
+    }
+
+    /** One line for each mount of the user's view, by path: what it holds of its quota, or that it has none. */
+    static List<String> quotaLines(Session session) {
+        List<String> lines = new ArrayList<>();
+        List<VirtualFileSystem.Mount> mounts = new ArrayList<>(session.files().mounts());
+        mounts.sort(java.util.Comparator.comparing(mount -> mount.path().toString()));
+        for (VirtualFileSystem.Mount mount : mounts) {
+            if (!mount.quota().limited()) {
+                lines.add(mount.path() + ": no quota");
+                continue;
+            }
+            try {
+                lines.add(mount.path() + ": " + mount.quota().describe(mount.usage().now()));
+            } catch (IOException e) {
+                Logger.warn("session {} cannot measure {}: {}", session.id(), mount.path(), FileErrors.reason(e));
+                lines.add(mount.path() + ": cannot be measured now");
+            }
+        }
+        return lines;
     }
 
     /** ALLO: storage needs no reservation here (RFC 959 says 202 then). */

@@ -3,6 +3,8 @@ package dev.loomftp.server;
 import dev.loomftp.config.Config;
 import dev.loomftp.storage.InvalidPathException;
 import dev.loomftp.storage.Permission;
+import dev.loomftp.storage.Quota;
+import dev.loomftp.storage.Storage;
 import dev.loomftp.storage.StorageOpener;
 import dev.loomftp.storage.VirtualFileSystem;
 import dev.loomftp.storage.VirtualPath;
@@ -28,9 +30,11 @@ import java.util.concurrent.atomic.LongAdder;
  * @param internalErrors sessions ended by a bug rather than by the client or the network
  * @param transferLog    the xferlog and JSON transfer logs, where they are on
  * @param storages       how the folder of a mount is opened
+ * @param quotas         what each folder with a quota holds
  */
 record ServerContext(Config config, UserStore users, PassivePorts passivePorts, Optional<TlsContext> tls,
-        LoginGuard loginGuard, LongAdder internalErrors, TransferLog transferLog, StorageOpener storages) {
+        LoginGuard loginGuard, LongAdder internalErrors, TransferLog transferLog, StorageOpener storages,
+        QuotaBook quotas) {
 
     /**
      * Builds a user's view from the configured mounts, creating their folders if needed.
@@ -47,9 +51,12 @@ record ServerContext(Config config, UserStore users, PassivePorts passivePorts, 
             if (!folder.startsWith(root) || folder.equals(root)) {
                 throw new AccessDeniedException(mount.path());
             }
-            Set<Permission> permissions = config.users().overrideFor(userName).permissions()
-                    .getOrDefault(mount.path(), mount.permissions());
-            mounts.add(new VirtualFileSystem.Mount(virtualPath(mount.path()), storages.open(folder), permissions));
+            Config.UserOverride override = config.users().overrideFor(userName);
+            Set<Permission> permissions = override.permissions().getOrDefault(mount.path(), mount.permissions());
+            Quota quota = override.quotas().getOrDefault(mount.path(), mount.quota());
+            Storage opened = storages.open(folder);
+            mounts.add(new VirtualFileSystem.Mount(virtualPath(mount.path()), opened, permissions, quota,
+                    quota.limited() ? quotas.usageOf(folder, opened) : null));
         }
         return new VirtualFileSystem(mounts);
     }

@@ -203,6 +203,9 @@ final class TransferCommands {
                 session.reply(550, "Permission denied.");
                 return;
             }
+            if (mode == WriteMode.REPLACE) {
+                session.files().checkRoom(path);
+            }
             long resumable = keptUpload(session, path).orElse(existing.map(FileEntry::size).orElse(0L));
             if (mode == WriteMode.RESUME && resumable < offset) {
                 session.reply(554, "The restart offset is past the end of the file.");

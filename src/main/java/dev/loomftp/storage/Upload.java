@@ -50,6 +50,9 @@ public final class Upload implements AutoCloseable {
      * target itself. Call it once every byte has come.
      */
     public void commit() throws IOException {
+        if (channel instanceof QuotaChannel limited) {
+            limited.count();
+        }
         channel.close();
         finished = true;
         if (!written.equals(target)) {

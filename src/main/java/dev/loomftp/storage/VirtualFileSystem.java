@@ -33,10 +33,22 @@ public final class VirtualFileSystem {
      * @param path        where the mount appears
      * @param storage     what backs it
      * @param permissions what the user may do there
+     * @param quota       the most it may hold
+     * @param usage       what it holds now, shared with every other view of the same storage;
+     *                    null when it has no quota
      */
-    public record Mount(VirtualPath path, Storage storage, Set<Permission> permissions) {
+    public record Mount(VirtualPath path, Storage storage, Set<Permission> permissions, Quota quota,
+            QuotaUsage usage) {
         public Mount {
             permissions = permissions.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(permissions));
+            if (quota.limited() && usage == null) {
+                throw new IllegalArgumentException("a mount with a quota needs its usage");
+            }
+        }
+
+        /** A mount without a quota. */
+        public Mount(VirtualPath path, Storage storage, Set<Permission> permissions) {
+            this(path, storage, permissions, Quota.NONE, null);
         }
 
         /** A mount that allows everything, or only listing and reading. */
@@ -138,19 +150,68 @@ public final class VirtualFileSystem {
         Location location = changing(path, Permission.WRITE);
         Storage storage = location.mount().storage();
         VirtualPath target = location.inner();
+        long targetSize = storage.stat(target).filter(FileEntry::isFile).map(FileEntry::size).orElse(-1L);
+        QuotaRoom room = room(location.mount(), path, targetSize >= 0);
         if (policy == UploadPolicy.ATOMIC && mode == WriteMode.REPLACE) {
             VirtualPath temporary = target.parent().child(UploadNames.temporary());
             return new Upload(storage, target, temporary, Upload.Kind.TEMPORARY,
-                    storage.openWrite(temporary, WriteMode.CREATE_NEW, 0));
+                    room.limit(storage.openWrite(temporary, WriteMode.CREATE_NEW, 0), Math.max(targetSize, 0)));
         }
         if (policy == UploadPolicy.ATOMIC_RESUMABLE) {
             VirtualPath partial = target.parent().child(UploadNames.partialOf(target.name()));
-            if (mode == WriteMode.REPLACE || storage.stat(partial).isPresent()) {
-                return new Upload(storage, target, partial, Upload.Kind.KEPT, openPartial(storage, partial, mode, offset));
+            Optional<FileEntry> kept = storage.stat(partial);
+            if (mode == WriteMode.REPLACE || kept.isPresent()) {
+                long replaced = kept.map(FileEntry::size).orElse(0L)
+                        + (mode == WriteMode.REPLACE ? Math.max(targetSize, 0) : 0);
+                return new Upload(storage, target, partial, Upload.Kind.KEPT,
+                        room.limit(openPartial(storage, partial, mode, offset), replaced));
             }
         }
         return new Upload(storage, target, target, policy == UploadPolicy.DIRECT ? Upload.Kind.DIRECT
-                : Upload.Kind.IN_PLACE, storage.openWrite(target, mode, offset));
+                : Upload.Kind.IN_PLACE, room.limit(storage.openWrite(target, mode, offset), Math.max(targetSize, 0)));
+    }
+
+    /**
+     * Refuses an upload to {@code path} at once when its mount is full: no byte left, or no file
+     * left for a new one. A transfer checks this before its 150; {@link #startUpload} again.
+     *
+     * @throws QuotaExceededException when the mount's quota leaves no room
+     */
+    public void checkRoom(VirtualPath path) throws IOException {
+        Location location = locate(path);
+        boolean exists = location.mount().storage().stat(location.inner()).isPresent();
+        room(location.mount(), path, exists);
+    }
+
+    /** The room a mount's quota leaves for one upload, after the checks that need no byte. */
+    private static QuotaRoom room(Mount mount, VirtualPath path, boolean replacing) throws IOException {
+        if (!mount.quota().limited()) {
+            return QuotaRoom.UNLIMITED;
+        }
+        QuotaUsage.Use use = mount.usage().now();
+        Quota quota = mount.quota();
+        if (!replacing && use.files() >= quota.files()) {
+            throw new QuotaExceededException(path.toString(), "no more than " + quota.files() + " files");
+        }
+        if (use.bytes() >= quota.bytes()) {
+            throw new QuotaExceededException(path.toString(), "no more than " + quota.bytes() + " bytes");
+        }
+        return new QuotaRoom(mount.usage(), quota.bytes() - use.bytes(), replacing, path);
+    }
+
+    /**
+     * What an upload may still add to its mount: {@code free} bytes, plus whatever the files it
+     * replaces take now. Its channel refuses a write past that with {@link QuotaExceededException}.
+     */
+    private record QuotaRoom(QuotaUsage usage, long free, boolean replacing, VirtualPath path) {
+        static final QuotaRoom UNLIMITED = new QuotaRoom(null, Quota.UNLIMITED, true, VirtualPath.ROOT);
+
+        SeekableByteChannel limit(SeekableByteChannel channel, long replaced) {
+            if (usage == null) {
+                return channel;
+            }
+            return new QuotaChannel(channel, usage, free + replaced, replaced, replacing ? 0 : 1, path);
+        }
     }
 
     /**
@@ -210,7 +271,10 @@ public final class VirtualFileSystem {
 
     public void deleteFile(VirtualPath path) throws IOException {
         Location location = changing(path, Permission.DELETE);
-        location.mount().storage().deleteFile(location.inner());
+        Storage storage = location.mount().storage();
+        Optional<FileEntry> entry = location.mount().quota().limited() ? storage.stat(location.inner()) : Optional.empty();
+        storage.deleteFile(location.inner());
+        entry.filter(FileEntry::isFile).ifPresent(file -> location.mount().usage().add(-file.size(), -1));
     }
 
     public void deleteFolder(VirtualPath path) throws IOException {
@@ -234,6 +298,13 @@ public final class VirtualFileSystem {
         if (!entry.isFile()) {
             throw new FileSystemException(from.toString(), to.toString(), "Cross-device link");
         }
+        Mount into = target.mount();
+        if (into.quota().limited()) {
+            QuotaUsage.Use use = into.usage().now();
+            if (use.files() + 1 > into.quota().files() || use.bytes() + entry.size() > into.quota().bytes()) {
+                throw new QuotaExceededException(to.toString(), "the file does not fit in " + into.path());
+            }
+        }
         try (SeekableByteChannel in = source.mount().storage().openRead(source.inner());
                 SeekableByteChannel out = target.mount().storage().openWrite(target.inner())) {
             ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
@@ -246,6 +317,17 @@ public final class VirtualFileSystem {
             }
         }
         source.mount().storage().deleteFile(source.inner());
+        if (into.quota().limited()) {
+            into.usage().add(entry.size(), 1);
+        }
+        if (source.mount().quota().limited()) {
+            source.mount().usage().add(-entry.size(), -1);
+        }
+    }
+
+    /** The mounts of this view, the deepest first. */
+    public List<Mount> mounts() {
+        return mounts;
     }
 
     public void setModified(VirtualPath path, Instant time) throws IOException {

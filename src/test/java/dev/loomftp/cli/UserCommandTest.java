@@ -170,6 +170,27 @@ class UserCommandTest {
     }
 
     @Test
+    void listShowsWhatEachUserHoldsOfTheQuotas() throws IOException {
+        Files.writeString(config, """
+                {
+                  "users": { "file": "etc/users.txt", "overrides": { "bob": { "quotas": { "/": { "files": 2 } } } } },
+                  "storage": { "root": "data", "mounts": [
+                    { "path": "/", "source": "{user}", "quota": { "bytes": "1M", "files": 100 } },
+                    { "path": "/Public", "source": "Public" } ] }
+                }
+                """);
+        addUsers("alice", "bob");
+        Files.createDirectories(dir.resolve("data/alice/photos"));
+        Files.write(dir.resolve("data/alice/photos/a.jpg"), new byte[300 * 1024]);
+        Files.write(dir.resolve("data/alice/notes.txt"), new byte[100]);
+
+        assertEquals(new Result(ExitCode.OK, """
+                alice  /: 300.1 KiB of 1 MiB, 2 of 100 files
+                bob  /: 0 bytes (no limit), 0 of 2 files
+                """, ""), user("", "list"));
+    }
+
+    @Test
     void listWithoutAUsersFilePrintsNothing() {
         assertEquals(new Result(ExitCode.OK, "", ""), user("", "list"));
     }

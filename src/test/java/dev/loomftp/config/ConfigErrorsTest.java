@@ -57,7 +57,7 @@ class ConfigErrorsTest {
                         """, "unknown key 'maxport' in passive (known keys: minPort, maxPort, advertisedAddress)"),
                 new Bad("unknown key in a list element",
                         mounts("[ { \"path\": \"/\", \"source\": \"u\", @\"mode\": \"rw\" } ]"),
-                        "unknown key 'mode' in storage.mounts[0] (known keys: path, source, access, permissions)"),
+                        "unknown key 'mode' in storage.mounts[0] (known keys: path, source, access, permissions, quota)"),
                 new Bad("unknown key with a line break in its name", "{ @\"bad\\nkey\": 1 }",
                         "unknown key 'bad\\nkey' at the top level " + TOP_KEYS),
                 new Bad("port as a string", "{ \"listeners\": [ { \"port\": @\"21\" } ] }",
@@ -118,6 +118,13 @@ class ConfigErrorsTest {
                         "timeouts.dataSetup must be a string, not 30"),
                 new Bad("unknown upload policy", "{ \"storage\": { \"uploads\": @\"safe\" } }",
                         "storage.uploads must be one of \"atomic\", \"atomic-resumable\", \"direct\", not \"safe\""),
+                new Bad("quota size in words", "{ \"storage\": { \"mounts\": [ { \"path\": \"/\", \"source\": \"u\","
+                        + " \"quota\": { \"bytes\": @\"ten gigs\" } } ] } }",
+                        "storage.mounts[0].quota.bytes must be a whole number of bytes, with K, M, G or T after it for"
+                        + " 1024 of the one before, like \"10G\", not \"ten gigs\""),
+                new Bad("quota of an unknown mount", "{ \"users\": { \"overrides\": { \"bob\": { \"quotas\":"
+                        + " { \"/Nope\": @{ \"files\": 1 } } } } } }",
+                        "users.overrides.bob.quotas./Nope names no mount: the mount paths are [\"/\", \"/Public\"]"),
                 new Bad("zero drain time", "{ \"timeouts\": { \"drain\": @\"0s\" } }",
                         "timeouts.drain must be more than 0 and at most 24h, not \"0s\""),
                 new Bad("empty pid file", "{ \"service\": { \"pidFile\": @\" \" } }",

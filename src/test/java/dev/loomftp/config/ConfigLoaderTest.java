@@ -12,6 +12,7 @@ import dev.loomftp.config.Config.Mount;
 import dev.loomftp.config.Config.Passive;
 import dev.loomftp.config.Config.Timeouts;
 import dev.loomftp.storage.Permission;
+import dev.loomftp.storage.Quota;
 import dev.loomftp.storage.UploadPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -207,6 +208,19 @@ class ConfigLoaderTest {
         assertEquals(UploadPolicy.ATOMIC, config.storage().uploads());
         assertEquals(UploadPolicy.DIRECT, config.users().overrideFor("BOB").uploads());
         assertNull(config.users().overrideFor("alice").uploads());
+    }
+
+    @Test
+    void quotasAreReadForAMountAndForOneUser() throws Exception {
+        Config config = ConfigLoader.load(write("""
+                { "storage": { "mounts": [ { "path": "/", "source": "{user}", "quota": { "bytes": "10G", "files": 5 } },
+                                           { "path": "/Public", "source": "Public", "quota": { "bytes": "1536" } } ] },
+                  "users": { "overrides": { "bob": { "quotas": { "/": { "bytes": "2T" } } } } } }
+                """));
+
+        assertEquals(new Quota(10L << 30, 5), config.storage().mounts().get(0).quota());
+        assertEquals(new Quota(1536, Quota.UNLIMITED), config.storage().mounts().get(1).quota());
+        assertEquals(new Quota(2L << 40, Quota.UNLIMITED), config.users().overrideFor("bob").quotas().get("/"));
     }
 
     @Test
