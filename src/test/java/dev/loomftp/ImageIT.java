@@ -412,6 +412,43 @@ class ImageIT {
         }
     }
 
+    /**
+     * The files of conf/deploy as an operator installs them: the configuration passes
+     * {@code loomftp check}, the systemd unit passes {@code systemd-analyze verify} (with its paths
+     * pointed at this build) and the logrotate stanza passes {@code logrotate --debug}.
+     */
+    @Test
+    void theDeploymentFilesAreValid() throws IOException, InterruptedException {
+        Path deploy = Path.of("conf/deploy").toAbsolutePath();
+        Run check = run(List.of("check", "--config", deploy.resolve("loomftp.json").toString()), "");
+        assertEquals(0, check.exitCode(), check.err());
+        assertTrue(check.out().contains("ftp://*:21/ (TLS with AUTH TLS, required before login)"), check.out());
+
+        Path unit = folder.resolve("loomftp.service");
+        Files.writeString(unit, Files.readString(deploy.resolve("loomftp.service"))
+                .replace("/opt/loomftp", launcher.getParent().getParent().toString())
+                .replace("/etc/loomftp/loomftp.json", deploy.resolve("loomftp.json").toString()));
+        assertTrue(Files.readString(unit).contains("ProtectSystem=strict"));
+        Process verify = new ProcessBuilder("systemd-analyze", "verify", unit.toString()).redirectErrorStream(true)
+                .start();
+        String verified = new String(verify.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(verify.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, verify.exitValue(), verified);
+        assertEquals("", verified.strip(), "no warning");
+
+        Path logs = Files.createDirectories(folder.resolve("var-log"));
+        Files.writeString(logs.resolve("xferlog"), "a line\n");
+        Path stanza = folder.resolve("loomftp.logrotate");
+        Files.writeString(stanza, Files.readString(deploy.resolve("loomftp.logrotate"))
+                .replace("/var/log/loomftp", logs.toString()).replace("loomftp loomftp", "root root"));
+        Process rotate = new ProcessBuilder("logrotate", "--debug", "--state", folder.resolve("state").toString(),
+                stanza.toString()).redirectErrorStream(true).start();
+        String rotated = new String(rotate.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(rotate.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, rotate.exitValue(), rotated);
+        assertTrue(rotated.contains("considering log " + logs.resolve("xferlog")), rotated);
+    }
+
     private byte[] bigFile(String name, int size) throws IOException, InterruptedException {
         assertEquals(0, run(List.of("user", "add", "alice", "--password-stdin", "--config", config.toString()),
                 "image-test-password\n").exitCode());
