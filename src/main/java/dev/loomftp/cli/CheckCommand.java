@@ -134,8 +134,14 @@ final class CheckCommand implements Command {
         String told = passive.advertisedAddress() != null
                 ? "clients are told " + passive.advertisedAddress() + " in PASV replies"
                 : "clients are told the server's address on their own connection";
-        field(out, "passive", List.of("ports " + passive.minPort() + " to " + passive.maxPort() + " ("
-                + (passive.maxPort() - passive.minPort() + 1) + " ports); " + told));
+        List<String> lines = new ArrayList<>();
+        lines.add("ports " + passive.minPort() + " to " + passive.maxPort() + " ("
+                + (passive.maxPort() - passive.minPort() + 1) + " ports)");
+        for (Config.PassiveAddress rule : passive.byNetwork()) {
+            lines.add("clients in " + rule.network() + " are told " + rule.address() + " in PASV replies");
+        }
+        lines.add((passive.byNetwork().isEmpty() ? "" : "other ") + told);
+        field(out, "passive", lines);
     }
 
     private void tls(Config config, Optional<X509Certificate> certificate, PrintStream out) {

@@ -1,5 +1,6 @@
 package dev.loomftp.config;
 
+import dev.loomftp.protocol.Cidr;
 import dev.loomftp.storage.Permission;
 import dev.loomftp.storage.Quota;
 import dev.loomftp.storage.UploadPolicy;
@@ -81,8 +82,25 @@ public record Config(
      * @param maxPort           last port of the range (inclusive)
      * @param advertisedAddress the IPv4 address to put in PASV replies (behind NAT), or null to use
      *                          the address the client connected to
+     * @param byNetwork         the address to put in PASV replies to clients of a network, the first
+     *                          that holds the client winning; {@code advertisedAddress} for the rest
      */
-    public record Passive(int minPort, int maxPort, String advertisedAddress) {}
+    public record Passive(int minPort, int maxPort, String advertisedAddress, List<PassiveAddress> byNetwork) {
+        public Passive {
+            byNetwork = List.copyOf(byNetwork);
+        }
+
+        public Passive(int minPort, int maxPort, String advertisedAddress) {
+            this(minPort, maxPort, advertisedAddress, List.of());
+        }
+    }
+
+    /**
+     * @param network the clients it is for
+     * @param address an IPv4 address, or a host name looked up at each PASV (so a dynamic DNS
+     *                name follows the address it points to)
+     */
+    public record PassiveAddress(Cidr network, String address) {}
 
     /**
      * The data root and its mounts.

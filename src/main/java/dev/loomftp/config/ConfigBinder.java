@@ -15,6 +15,7 @@ import dev.loomftp.config.Config.Timeouts;
 import dev.loomftp.config.Config.Tls;
 import dev.loomftp.config.Config.UserOverride;
 import dev.loomftp.config.Config.Users;
+import dev.loomftp.protocol.Cidr;
 import dev.loomftp.storage.Permission;
 import dev.loomftp.storage.Quota;
 import dev.loomftp.storage.UploadPolicy;
@@ -48,6 +49,9 @@ final class ConfigBinder {
     private static final Map<String, ChronoUnit> DURATION_UNITS = Map.of(
             "ms", ChronoUnit.MILLIS, "s", ChronoUnit.SECONDS, "m", ChronoUnit.MINUTES, "h", ChronoUnit.HOURS);
     private static final Pattern BYTE_SIZE = Pattern.compile("(\\d{1,15})([KMGT]?)");
+    /** A DNS name: labels of letters, digits and hyphens, with at least one letter somewhere. */
+    private static final Pattern HOST_NAME = Pattern.compile(
+            "(?=.*[A-Za-z])[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
     private static final Pattern DOTTED_QUAD = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final String HOME = "/";
 
@@ -145,7 +149,7 @@ final class ConfigBinder {
     }
 
     private static Passive passive(ConfigNode node) throws ConfigException {
-        node.object("minPort", "maxPort", "advertisedAddress");
+        node.object("minPort", "maxPort", "advertisedAddress", "addressByNetwork");
         ConfigNode minNode = node.get("minPort");
         int minPort = minNode.integer(MIN_PASSIVE_PORT, Config.MAX_PORT);
         ConfigNode maxNode = node.get("maxPort");
@@ -156,7 +160,30 @@ final class ConfigBinder {
                     : maxNode.error("must be at least passive.minPort (" + minPort + "), not " + maxPort);
         }
         ConfigNode advertised = node.get("advertisedAddress");
-        return new Passive(minPort, maxPort, advertised.isNull() ? null : advertisedAddress(advertised));
+        List<Config.PassiveAddress> byNetwork = new ArrayList<>();
+        for (ConfigNode rule : node.get("addressByNetwork").elements()) {
+            byNetwork.add(passiveAddress(rule));
+        }
+        return new Passive(minPort, maxPort, advertised.isNull() ? null : advertisedAddress(advertised), byNetwork);
+    }
+
+    /** {@code {"network": "192.168.0.0/16", "address": "192.168.1.10"}}, the address an IPv4 literal or a host name. */
+    private static Config.PassiveAddress passiveAddress(ConfigNode node) throws ConfigException {
+        node.object("network", "address");
+        ConfigNode networkNode = node.get("network");
+        Cidr network;
+        try {
+            network = Cidr.parse(networkNode.string());
+        } catch (IllegalArgumentException e) {
+            throw networkNode.error("must be a network such as \"192.168.0.0/16\" or \"fd00::/8\" ("
+                    + e.getMessage() + "), not " + networkNode.describe());
+        }
+        ConfigNode addressNode = node.get("address");
+        String address = addressNode.string();
+        if (!isIpv4Literal(address) && !HOST_NAME.matcher(address).matches()) {
+            throw addressNode.error("must be an IPv4 address or a host name, not " + addressNode.describe());
+        }
+        return new Config.PassiveAddress(network, address);
     }
 
     private static String advertisedAddress(ConfigNode node) throws ConfigException {

@@ -1,5 +1,6 @@
 package dev.loomftp.server;
 
+import dev.loomftp.config.Config;
 import dev.loomftp.protocol.DataAddress;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -8,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.util.Locale;
+import java.util.Optional;
 import org.tinylog.Logger;
 
 /**
@@ -60,16 +62,31 @@ final class ParameterCommands {
         }
     }
 
-    /** PASV answers with an IPv4 address: the configured one (behind NAT) or the local one. */
+    /**
+     * PASV answers with an IPv4 address: the one configured for the client's network, else the
+     * one configured for all (behind NAT), else the local one.
+     */
     static void pasv(Session session, String argument) throws IOException {
         if (refusedAfterEpsvAll(session, "PASV")) {
             return;
         }
-        String advertised = session.context().config().passive().advertisedAddress();
+        Config.Passive settings = session.context().config().passive();
         InetAddress local = session.local().getAddress();
+        Optional<Config.PassiveAddress> rule = settings.byNetwork().stream()
+                .filter(candidate -> candidate.network().contains(session.remote().getAddress()))
+                .findFirst();
         Inet4Address address;
-        if (advertised != null) {
-            address = DataAddress.ipv4(advertised);
+        if (rule.isPresent()) {
+            Optional<Inet4Address> resolved = resolve(rule.get().address());
+            if (resolved.isEmpty()) {
+                Logger.warn("session {}: the passive address {} for {} has no IPv4 address now", session.id(),
+                        rule.get().address(), rule.get().network());
+                session.reply(425, "The server's passive address cannot be found now; try again later.");
+                return;
+            }
+            address = resolved.get();
+        } else if (settings.advertisedAddress() != null) {
+            address = DataAddress.ipv4(settings.advertisedAddress());
         } else if (local instanceof Inet4Address ipv4) {
             address = ipv4;
         } else {
@@ -80,6 +97,20 @@ final class ParameterCommands {
         if (passive != null) {
             session.reply(227, "Entering Passive Mode (" + DataAddress.formatPasv(address, passive.port()) + ").");
         }
+    }
+
+    /** An IPv4 literal as it is, or a host name's first IPv4 address, looked up now. */
+    private static Optional<Inet4Address> resolve(String address) {
+        try {
+            for (InetAddress found : InetAddress.getAllByName(address)) {
+                if (found instanceof Inet4Address ipv4) {
+                    return Optional.of(ipv4);
+                }
+            }
+        } catch (java.net.UnknownHostException e) {
+            Logger.debug("no address for {}", address);
+        }
+        return Optional.empty();
     }
 
     /** EPSV (RFC 2428): the port only; EPSV ALL makes it the only data command allowed. */

@@ -41,7 +41,8 @@ class CheckCommandTest {
         Files.writeString(config, """
                 {
                   "listeners": [ { "address": "127.0.0.1", "port": 2121 } ],
-                  "passive": { "minPort": 40000, "maxPort": 40009, "advertisedAddress": "203.0.113.7" },
+                  "passive": { "minPort": 40000, "maxPort": 40009, "advertisedAddress": "203.0.113.7",
+                               "addressByNetwork": [ { "network": "192.168.0.0/16", "address": "192.168.1.10" } ] },
                   "storage": { "root": "data" },
                   "users": { "file": "users.txt" },
                   "tls": { "control": "required", "data": "required", "keystore": "tls.p12",
@@ -62,7 +63,9 @@ class CheckCommandTest {
         assertTrue(out.contains("the configuration in " + config + " is valid"), out);
         assertTrue(out.contains("ftp://127.0.0.1:2121/ (TLS with AUTH TLS, required before login)"), out);
         assertTrue(out.contains("ftps://127.0.0.1:2990/ (implicit TLS)"), out);
-        assertTrue(out.contains("ports 40000 to 40009 (10 ports); clients are told 203.0.113.7"), out);
+        assertTrue(out.contains("ports 40000 to 40009 (10 ports)\n"), out);
+        assertTrue(out.contains("clients in 192.168.0.0/16 are told 192.168.1.10 in PASV replies"), out);
+        assertTrue(out.contains("other clients are told 203.0.113.7 in PASV replies"), out);
         assertTrue(out.contains("control connection required, data connections required"), out);
         assertTrue(out.contains("none yet: the first start makes a self-signed one in " + folder.resolve("tls.p12")), out);
         assertTrue(out.contains(folder.resolve("users.txt") + ": 2 users (alice, bob)"), out);

@@ -54,7 +54,7 @@ class ConfigErrorsTest {
                             @"maxport": 50999
                           }
                         }
-                        """, "unknown key 'maxport' in passive (known keys: minPort, maxPort, advertisedAddress)"),
+                        """, "unknown key 'maxport' in passive (known keys: minPort, maxPort, advertisedAddress, addressByNetwork)"),
                 new Bad("unknown key in a list element",
                         mounts("[ { \"path\": \"/\", \"source\": \"u\", @\"mode\": \"rw\" } ]"),
                         "unknown key 'mode' in storage.mounts[0] (known keys: path, source, access, permissions, quota)"),
@@ -125,6 +125,13 @@ class ConfigErrorsTest {
                 new Bad("quota of an unknown mount", "{ \"users\": { \"overrides\": { \"bob\": { \"quotas\":"
                         + " { \"/Nope\": @{ \"files\": 1 } } } } } }",
                         "users.overrides.bob.quotas./Nope names no mount: the mount paths are [\"/\", \"/Public\"]"),
+                new Bad("passive network that is not one", "{ \"passive\": { \"addressByNetwork\": [ { \"network\":"
+                        + " @\"192.168.0.1/16\", \"address\": \"192.168.1.10\" } ] } }",
+                        "passive.addressByNetwork[0].network must be a network such as \"192.168.0.0/16\" or"
+                        + " \"fd00::/8\" (192.168.0.1 has bits set past /16), not \"192.168.0.1/16\""),
+                new Bad("passive address that is not one", "{ \"passive\": { \"addressByNetwork\": [ { \"network\":"
+                        + " \"10.0.0.0/8\", \"address\": @\"ftp example\" } ] } }",
+                        "passive.addressByNetwork[0].address must be an IPv4 address or a host name, not \"ftp example\""),
                 new Bad("zero drain time", "{ \"timeouts\": { \"drain\": @\"0s\" } }",
                         "timeouts.drain must be more than 0 and at most 24h, not \"0s\""),
                 new Bad("empty pid file", "{ \"service\": { \"pidFile\": @\" \" } }",
