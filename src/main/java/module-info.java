@@ -6,6 +6,10 @@ module dev.loomftp {
     // sun.misc.Signal: SIGUSR1 reopens the transfer logs after logrotate moved them. The JDK has
     // no supported API for a signal other than the ones that stop it.
     requires jdk.unsupported;
+    // The Prometheus endpoint (com.sun.net.httpserver), and the JVM figures it shows: virtual
+    // threads (jdk.management.VirtualThreadSchedulerMXBean) and open file descriptors.
+    requires jdk.httpserver;
+    requires jdk.management;
 
     opens dev.loomftp.config to com.fasterxml.jackson.databind;
     opens dev.loomftp.bench to com.fasterxml.jackson.databind;

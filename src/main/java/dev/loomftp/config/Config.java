@@ -26,6 +26,7 @@ import java.util.Set;
  * @param logging   log level and optional log file
  * @param tls       FTPS: whether TLS is offered or required, and the certificate
  * @param service   what the running process leaves for the tools that manage it: its pid file
+ * @param metrics   the Prometheus endpoint, off unless it has a listener
  */
 public record Config(
         List<Listener> listeners,
@@ -37,13 +38,20 @@ public record Config(
         Timeouts timeouts,
         Logging logging,
         Tls tls,
-        Service service) {
+        Service service,
+        Metrics metrics) {
 
     /** The highest TCP port number. */
     public static final int MAX_PORT = 65_535;
 
     public Config {
         listeners = List.copyOf(listeners);
+    }
+
+    /** A configuration without the metrics endpoint. */
+    public Config(List<Listener> listeners, Passive passive, Storage storage, Users users, Limits limits,
+            Logins logins, Timeouts timeouts, Logging logging, Tls tls, Service service) {
+        this(listeners, passive, storage, users, limits, logins, timeouts, logging, tls, service, Metrics.OFF);
     }
 
     /**
@@ -57,7 +65,7 @@ public record Config(
             throw new IllegalArgumentException("port must be from 0 to " + MAX_PORT + ", not " + port);
         }
         List<Listener> moved = listeners.stream().map(listener -> new Listener(listener.address(), port)).toList();
-        return new Config(moved, passive, storage, users, limits, logins, timeouts, logging, tls, service);
+        return new Config(moved, passive, storage, users, limits, logins, timeouts, logging, tls, service, metrics);
     }
 
     /**
@@ -67,7 +75,7 @@ public record Config(
      */
     public Config withRoot(Path root) {
         Storage moved = new Storage(root.toAbsolutePath().normalize(), storage.mounts(), storage.uploads());
-        return new Config(listeners, passive, moved, users, limits, logins, timeouts, logging, tls, service);
+        return new Config(listeners, passive, moved, users, limits, logins, timeouts, logging, tls, service, metrics);
     }
 
     /** A control-connection listener. {@code address} "*" means every interface, IPv4 and IPv6. */
@@ -348,4 +356,11 @@ public record Config(
      *                and {@code loomftp reload}, or null for none
      */
     public record Service(Path pidFile) {}
+
+    /**
+     * @param listener where Prometheus scrapes {@code /metrics}, or null for no endpoint
+     */
+    public record Metrics(Listener listener) {
+        public static final Metrics OFF = new Metrics(null);
+    }
 }

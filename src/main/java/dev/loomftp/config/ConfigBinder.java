@@ -72,7 +72,7 @@ final class ConfigBinder {
 
     private Config config(ConfigNode root) throws ConfigException {
         root.object("listeners", "passive", "storage", "users", "limits", "logins", "timeouts", "logging", "tls",
-                "service");
+                "service", "metrics");
         Storage storage = storage(root.get("storage"));
         return new Config(
                 listeners(root.get("listeners")),
@@ -84,7 +84,14 @@ final class ConfigBinder {
                 timeouts(root.get("timeouts")),
                 logging(root.get("logging")),
                 tls(root.get("tls")),
-                service(root.get("service")));
+                service(root.get("service")),
+                metrics(root.get("metrics")));
+    }
+
+    private static Config.Metrics metrics(ConfigNode node) throws ConfigException {
+        node.object("listener");
+        ConfigNode listener = node.get("listener");
+        return listener.isNull() ? Config.Metrics.OFF : new Config.Metrics(listener(listener));
     }
 
     private Service service(ConfigNode node) throws ConfigException {

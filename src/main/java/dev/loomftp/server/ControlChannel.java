@@ -46,6 +46,8 @@ final class ControlChannel implements AutoCloseable {
     private final SocketChannel socket;
     private final int maxLineLength;
     private final HeldLines heldBack;
+    /** Told the code of every reply sent, for the metrics. */
+    private final java.util.function.IntConsumer sent;
     /** Created at the first transfer: most sessions that make none never need one. */
     private ControlPump pump;
     /** Forks a pump in the session's scope. */
@@ -64,9 +66,10 @@ final class ControlChannel implements AutoCloseable {
      * (RFC 959's Telnet Synch, or Python's ftplib sending ABOR's line end as urgent), and out of
      * line the kernel would drop that byte and the command with it.
      */
-    ControlChannel(SocketChannel socket, int maxLineLength) throws IOException {
+    ControlChannel(SocketChannel socket, int maxLineLength, java.util.function.IntConsumer sent) throws IOException {
         socket.socket().setOOBInline(true);
         this.socket = socket;
+        this.sent = sent;
         this.maxLineLength = maxLineLength;
         this.heldBack = new HeldLines(HELD_LINES * maxLineLength);
         readFrom(socket.socket().getInputStream(), socket.socket());
@@ -288,6 +291,7 @@ final class ControlChannel implements AutoCloseable {
     void reply(Reply reply) throws IOException {
         out.write(reply.encode());
         out.flush();
+        sent.accept(reply.code());
     }
 
     void reply(int code, String text) throws IOException {

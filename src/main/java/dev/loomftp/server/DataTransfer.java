@@ -301,6 +301,12 @@ final class DataTransfer {
     private static void log(Session session, String verb, VirtualPath path, long bytes, long started, String result,
             boolean complete) {
         long nanos = System.nanoTime() - started;
+        Metrics.Direction direction = switch (verb) {
+            case "RETR" -> Metrics.Direction.DOWNLOAD;
+            case "STOR", "APPE", "STOU" -> Metrics.Direction.UPLOAD;
+            default -> Metrics.Direction.LISTING;
+        };
+        session.context().metrics().transfer(direction, bytes, Duration.ofNanos(nanos), complete);
         Logger.info("session {} transfer user={} {} {} bytes={} ms={} result={}", session.id(),
                 session.login().userName(), verb, Session.shorten(path.toString()), bytes, nanos / 1_000_000, result);
         TransferLog transferLog = session.context().transferLog();

@@ -93,6 +93,8 @@ public final class FtpServer implements AutoCloseable {
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     /** Notified when the last session ends, for a stop that waits for them. */
     private final Object allEnded = new Object();
+    /** Where Prometheus scrapes, when the configuration asks for it. */
+    private MetricsEndpoint metricsEndpoint;
     private volatile boolean draining;
     private volatile boolean stopping;
     private final Thread acceptor;
@@ -126,9 +128,10 @@ public final class FtpServer implements AutoCloseable {
         TransferLog transferLog = TransferLog.open(config.logging(), java.time.ZoneId.systemDefault());
         ServerContext context = new ServerContext(config, users, new PassivePorts(passive.minPort(), passive.maxPort()),
                 tls, new LoginGuard(config.logins(), java.time.Clock.systemUTC()), new LongAdder(), transferLog, storages,
-                new QuotaBook(java.time.Clock.systemUTC()));
+                new QuotaBook(java.time.Clock.systemUTC()), new Metrics());
         List<ServerSocketChannel> listeners = new ArrayList<>();
         Selector selector = Selector.open();
+        FtpServer server;
         try {
             createFolders(context);
             for (Config.Listener listener : config.listeners()) {
@@ -137,12 +140,15 @@ public final class FtpServer implements AutoCloseable {
             for (Config.Listener listener : config.tls().implicitListeners()) {
                 listeners.add(listen(listener, selector, true));
             }
+            server = new FtpServer(context, List.copyOf(listeners), selector);
+            if (config.metrics().listener() != null) {
+                server.metricsEndpoint = MetricsEndpoint.start(config.metrics().listener(), server::exposition);
+            }
         } catch (IOException | RuntimeException e) {
             closeAll(listeners, selector);
             transferLog.close();
             throw e;
         }
-        FtpServer server = new FtpServer(context, List.copyOf(listeners), selector);
         server.acceptor.start();
         for (InetSocketAddress address : server.addresses()) {
             Logger.info("listening on {}", format(address));
@@ -190,7 +196,8 @@ public final class FtpServer implements AutoCloseable {
             PassivePorts ports = passive.equals(current.config().passive()) ? current.passivePorts()
                     : new PassivePorts(passive.minPort(), passive.maxPort());
             ServerContext candidate = new ServerContext(next, users, ports, tlsFor(next), current.loginGuard(),
-                    current.internalErrors(), current.transferLog(), current.storages(), current.quotas());
+                    current.internalErrors(), current.transferLog(), current.storages(), current.quotas(),
+                    current.metrics());
             createFolders(candidate);
             current.transferLog().reconfigure(next.logging());
             current.loginGuard().reconfigure(next.logins());
@@ -223,7 +230,21 @@ public final class FtpServer implements AutoCloseable {
         if (!java.util.Objects.equals(before.service().pidFile(), after.service().pidFile())) {
             changed.add("service.pidFile");
         }
+        if (!before.metrics().equals(after.metrics())) {
+            changed.add("metrics.listener");
+        }
         return changed;
+    }
+
+    /** The metrics in Prometheus' text format, as the endpoint serves them. */
+    public String exposition() {
+        ServerContext current = context;
+        return current.metrics().render(active::get, current.passivePorts()::openListeners);
+    }
+
+    /** Where the metrics endpoint listens, with the port the system chose for port 0; empty when it is off. */
+    public Optional<InetSocketAddress> metricsAddress() {
+        return Optional.ofNullable(metricsEndpoint).map(MetricsEndpoint::address);
     }
 
     /** Opens the transfer logs again by their names, as after logrotate moved them away. */
@@ -355,6 +376,9 @@ public final class FtpServer implements AutoCloseable {
             }
         } finally {
             closeAll(listeners, selector);
+            if (metricsEndpoint != null) {
+                metricsEndpoint.close();
+            }
             context.transferLog().close();
             Logger.info("server stopped");
         }
@@ -438,6 +462,7 @@ public final class FtpServer implements AutoCloseable {
             // Linux), and every small file would cost that much.
             socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
             Session session = new Session(sessionIds.incrementAndGet(), context, socket, implicitTls);
+            context.metrics().sessionStarted();
             int fromAddress = perAddress.merge(address, 1, Integer::sum);
             if (context.loginGuard().isBanned(address)) {
                 Logger.info("refused a connection from banned {}", DataAddress.text(address));

@@ -82,6 +82,7 @@ final class LoginCommands {
             return;
         }
         session.login().succeeded(new User("anonymous"), view.get());
+        session.context().metrics().login(true);
         Logger.info("session {} login user=anonymous", session.id());
         session.reply(230, "Logged in anonymously: read-only.");
     }
@@ -98,6 +99,7 @@ final class LoginCommands {
             return;
         }
         session.login().succeeded(user, view);
+        session.context().metrics().login(true);
         Logger.info("session {} login user={}", session.id(), user.name());
         session.reply(230, "Logged in as " + user.name() + ".");
     }
@@ -109,11 +111,13 @@ final class LoginCommands {
      */
     private static void refuse(Session session, String name) throws IOException, InterruptedException {
         int failures = session.login().failed();
+        session.context().metrics().login(false);
         int allowed = session.context().config().limits().maxLoginAttempts();
         Logger.warn("session {} login failed user={} from {} ({} of {})", session.id(), Session.shorten(name),
                 DataAddress.text(session.remote().getAddress()), failures, allowed);
         LoginGuard.Penalty penalty = session.context().loginGuard().failed(session.remote().getAddress());
         if (penalty.banned()) {
+            session.context().metrics().banned();
             session.reply(421, "Too many failed logins from your address; try again later.");
             session.quit();
             return;

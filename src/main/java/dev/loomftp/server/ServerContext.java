@@ -31,10 +31,11 @@ import java.util.concurrent.atomic.LongAdder;
  * @param transferLog    the xferlog and JSON transfer logs, where they are on
  * @param storages       how the folder of a mount is opened
  * @param quotas         what each folder with a quota holds
+ * @param metrics        what the server counts for Prometheus
  */
 record ServerContext(Config config, UserStore users, PassivePorts passivePorts, Optional<TlsContext> tls,
         LoginGuard loginGuard, LongAdder internalErrors, TransferLog transferLog, StorageOpener storages,
-        QuotaBook quotas) {
+        QuotaBook quotas, Metrics metrics) {
 
     /**
      * Builds a user's view from the configured mounts, creating their folders if needed.

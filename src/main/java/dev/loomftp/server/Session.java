@@ -73,7 +73,7 @@ final class Session {
         this.id = id;
         this.implicitTls = implicitTls;
         this.context = context;
-        this.control = new ControlChannel(socket, context.config().limits().maxLineLength());
+        this.control = new ControlChannel(socket, context.config().limits().maxLineLength(), context.metrics()::reply);
         this.remote = control.remote();
         this.local = control.local();
     }

@@ -61,54 +61,66 @@ final class TestServer implements AutoCloseable {
      * @param anonymous    whether anonymous logins are on
      * @param overrides    per-user settings
      * @param logging      the log level and the logs written, the console at info by default
+     * @param metrics      the Prometheus endpoint, off by default
      */
     record Options(String address, Config.Timeouts timeouts, Config.Limits limits, Config.Logins logins,
             Config.Access publicAccess, Config.Tls tls, boolean anonymous,
-            java.util.Map<String, Config.UserOverride> overrides, Config.Logging logging) {
+            java.util.Map<String, Config.UserOverride> overrides, Config.Logging logging, Config.Metrics metrics) {
 
         static Options defaults(Path folder) {
             return new Options("127.0.0.1", new Config.Timeouts(DEFAULT_IDLE, DEFAULT_SETUP, DEFAULT_STALL),
                     TestServer.limits(20), new Config.Logins(Duration.ofMillis(1), Duration.ofMillis(4), 1000, Duration.ofMinutes(1)),
                     Config.Access.READ_WRITE, TestServer.tls(folder, Config.Policy.OFF, Config.Policy.OFF, List.of(), false),
-                    false, java.util.Map.of(), new Config.Logging(Config.Level.INFO, null));
+                    false, java.util.Map.of(), new Config.Logging(Config.Level.INFO, null), Config.Metrics.OFF);
         }
 
         Options withAddress(String newAddress) {
-            return new Options(newAddress, timeouts, limits, logins, publicAccess, tls, anonymous, overrides, logging);
+            return new Options(newAddress, timeouts, limits, logins, publicAccess, tls, anonymous, overrides, logging,
+                    metrics);
         }
 
         Options withTimeouts(Config.Timeouts newTimeouts) {
-            return new Options(address, newTimeouts, limits, logins, publicAccess, tls, anonymous, overrides, logging);
+            return new Options(address, newTimeouts, limits, logins, publicAccess, tls, anonymous, overrides,
+                    logging, metrics);
         }
 
         Options withLimits(Config.Limits newLimits) {
-            return new Options(address, timeouts, newLimits, logins, publicAccess, tls, anonymous, overrides, logging);
+            return new Options(address, timeouts, newLimits, logins, publicAccess, tls, anonymous, overrides,
+                    logging, metrics);
         }
 
         Options withLogins(Config.Logins newLogins) {
-            return new Options(address, timeouts, limits, newLogins, publicAccess, tls, anonymous, overrides, logging);
+            return new Options(address, timeouts, limits, newLogins, publicAccess, tls, anonymous, overrides,
+                    logging, metrics);
         }
 
         Options withPublicAccess(Config.Access access) {
-            return new Options(address, timeouts, limits, logins, access, tls, anonymous, overrides, logging);
+            return new Options(address, timeouts, limits, logins, access, tls, anonymous, overrides, logging, metrics);
         }
 
         Options withAnonymous() {
-            return new Options(address, timeouts, limits, logins, publicAccess, tls, true, overrides, logging);
+            return new Options(address, timeouts, limits, logins, publicAccess, tls, true, overrides, logging, metrics);
         }
 
         Options withOverride(String user, Config.UserOverride override) {
             java.util.Map<String, Config.UserOverride> more = new java.util.HashMap<>(overrides);
             more.put(user, override);
-            return new Options(address, timeouts, limits, logins, publicAccess, tls, anonymous, more, logging);
+            return new Options(address, timeouts, limits, logins, publicAccess, tls, anonymous, more, logging, metrics);
         }
 
         Options withLogging(Config.Logging newLogging) {
-            return new Options(address, timeouts, limits, logins, publicAccess, tls, anonymous, overrides, newLogging);
+            return new Options(address, timeouts, limits, logins, publicAccess, tls, anonymous, overrides,
+                    newLogging, metrics);
+        }
+
+        Options withMetrics(Config.Metrics newMetrics) {
+            return new Options(address, timeouts, limits, logins, publicAccess, tls, anonymous, overrides, logging,
+                    newMetrics);
         }
 
         Options withTls(Config.Tls newTls) {
-            return new Options(address, timeouts, limits, logins, publicAccess, newTls, anonymous, overrides, logging);
+            return new Options(address, timeouts, limits, logins, publicAccess, newTls, anonymous, overrides,
+                    logging, metrics);
         }
     }
 
@@ -151,7 +163,8 @@ final class TestServer implements AutoCloseable {
                 options.timeouts(),
                 options.logging(),
                 options.tls(),
-                new Config.Service(null));
+                new Config.Service(null),
+                options.metrics());
         FileUserStore users = new FileUserStore(usersFile, new PasswordHasher(PasswordHasher.MIN_ITERATIONS));
         return new TestServer(root, users, FtpServer.start(config, users, storages));
     }
