@@ -230,14 +230,20 @@ public record Config(
      *                    require it of everyone, else null
      * @param uploads     how this user's uploads are written, or null for {@code storage.uploads}
      * @param quotas      by mount path, this user's quota there instead of the mount's own
+     * @param bandwidth   this user's rates instead of {@code limits.bandwidth.user}, or null
      */
     public record UserOverride(Map<String, Set<Permission>> permissions, Policy tls, UploadPolicy uploads,
-            Map<String, Quota> quotas) {
-        public static final UserOverride NONE = new UserOverride(Map.of(), null, null, Map.of());
+            Map<String, Quota> quotas, Rates bandwidth) {
+        public static final UserOverride NONE = new UserOverride(Map.of(), null, null, Map.of(), null);
 
         public UserOverride {
             permissions = Map.copyOf(permissions);
             quotas = Map.copyOf(quotas);
+        }
+
+        public UserOverride(Map<String, Set<Permission>> permissions, Policy tls, UploadPolicy uploads,
+                Map<String, Quota> quotas) {
+            this(permissions, tls, uploads, quotas, null);
         }
 
         public UserOverride(Map<String, Set<Permission>> permissions, Policy tls, UploadPolicy uploads) {
@@ -261,9 +267,37 @@ public record Config(
      * @param maxFailedCommands     commands in a row answered with an error (5xx) before the connection is closed
      * @param maxExpansion          how many times its compressed size a MODE Z upload may grow to, once past
      *                              64 MiB, so that a small "zip bomb" cannot fill the disk
+     * @param bandwidth             the rates file data may move at, for the whole server and for each user
      */
     public record Limits(int maxSessions, int maxSessionsPerAddress, int maxLineLength, int maxLoginAttempts,
-            int maxFailedCommands, int maxExpansion) {}
+            int maxFailedCommands, int maxExpansion, Bandwidth bandwidth) {
+
+        /** Limits without bandwidth limits. */
+        public Limits(int maxSessions, int maxSessionsPerAddress, int maxLineLength, int maxLoginAttempts,
+                int maxFailedCommands, int maxExpansion) {
+            this(maxSessions, maxSessionsPerAddress, maxLineLength, maxLoginAttempts, maxFailedCommands, maxExpansion,
+                    Bandwidth.NONE);
+        }
+    }
+
+    /**
+     * @param server all transfers together
+     * @param user   all the transfers of one user together, unless the user's override says otherwise
+     */
+    public record Bandwidth(Rates server, Rates user) {
+        public static final Bandwidth NONE = new Bandwidth(Rates.UNLIMITED, Rates.UNLIMITED);
+    }
+
+    /**
+     * Bytes a second of file data, each {@link #NO_LIMIT} when it has none.
+     *
+     * @param up   uploads, from clients to the server
+     * @param down downloads and listings
+     */
+    public record Rates(long up, long down) {
+        public static final long NO_LIMIT = Long.MAX_VALUE;
+        public static final Rates UNLIMITED = new Rates(NO_LIMIT, NO_LIMIT);
+    }
 
     /**
      * Against password guessing, per client address and across its connections.

@@ -48,6 +48,8 @@ final class ConfigBinder {
     private static final Pattern DURATION = Pattern.compile("(\\d{1,18})(ms|s|m|h)");
     private static final Map<String, ChronoUnit> DURATION_UNITS = Map.of(
             "ms", ChronoUnit.MILLIS, "s", ChronoUnit.SECONDS, "m", ChronoUnit.MINUTES, "h", ChronoUnit.HOURS);
+    /** The lowest bandwidth limit: below it, a transfer would trip the clients' own timeouts. */
+    private static final long MIN_RATE = 1024;
     private static final Pattern BYTE_SIZE = Pattern.compile("(\\d{1,15})([KMGT]?)");
     /** A DNS name: labels of letters, digits and hyphens, with at least one letter somewhere. */
     private static final Pattern HOST_NAME = Pattern.compile(
@@ -318,7 +320,7 @@ final class ConfigBinder {
 
     /** One user's override: permissions by mount path, whether TLS is required, and the upload policy. */
     private static UserOverride userOverride(ConfigNode node, Storage storage) throws ConfigException {
-        node.object("permissions", "tls", "uploads", "quotas");
+        node.object("permissions", "tls", "uploads", "quotas", "bandwidth");
         Map<String, Set<Permission>> permissions = new HashMap<>();
         if (node.has("permissions")) {
             for (Map.Entry<String, ConfigNode> mount : node.get("permissions").fields().entrySet()) {
@@ -338,7 +340,8 @@ final class ConfigBinder {
             }
         }
         return new UserOverride(permissions, tls,
-                node.has("uploads") ? choice(node.get("uploads"), UploadPolicy.class) : null, quotas);
+                node.has("uploads") ? choice(node.get("uploads"), UploadPolicy.class) : null, quotas,
+                node.has("bandwidth") ? rates(node.get("bandwidth")) : null);
     }
 
     private static void knownMount(ConfigNode node, String path, Storage storage) throws ConfigException {
@@ -362,11 +365,30 @@ final class ConfigBinder {
                     : perAddressNode.error("must be at most limits.maxSessions (" + maxSessions + "), not "
                             + perAddress);
         }
+        ConfigNode bandwidth = node.get("bandwidth").object("server", "user");
         return new Limits(maxSessions, perAddress,
                 node.get("maxLineLength").integer(512, 1_048_576),
                 node.get("maxLoginAttempts").integer(1, 100),
                 node.get("maxFailedCommands").integer(1, 100_000),
-                node.get("maxExpansion").integer(2, 1_000_000));
+                node.get("maxExpansion").integer(2, 1_000_000),
+                new Config.Bandwidth(rates(bandwidth.get("server")), rates(bandwidth.get("user"))));
+    }
+
+    /** {@code {"up": "10M", "down": null}}: bytes a second, with K, M, G or T; left out or null for no limit. */
+    private static Config.Rates rates(ConfigNode node) throws ConfigException {
+        node.object("up", "down");
+        return new Config.Rates(rate(node, "up"), rate(node, "down"));
+    }
+
+    private static long rate(ConfigNode node, String key) throws ConfigException {
+        if (!node.has(key) || node.get(key).isNull()) {
+            return Config.Rates.NO_LIMIT;
+        }
+        long rate = byteSize(node.get(key));
+        if (rate < MIN_RATE) {
+            throw node.get(key).error("must be at least 1K (1024 bytes a second), not " + node.get(key).describe());
+        }
+        return rate;
     }
 
     private static Logins logins(ConfigNode node) throws ConfigException {

@@ -39,6 +39,8 @@ final class DataChannel implements AutoCloseable {
     private ByteBuffer compressed;
     private int maxExpansion;
     private TlsData tls;
+    /** The bandwidth limits this transfer's file data is under. */
+    private Throttle.Set throttle = Throttle.Set.NONE;
 
     /** Takes over a connected socket; see {@link DataWire}. */
     DataChannel(SocketChannel socket, Duration stall) throws IOException {
@@ -57,6 +59,14 @@ final class DataChannel implements AutoCloseable {
     }
 
     /**
+     * Puts this transfer under bandwidth limits: its file data then moves a slice at a time, each
+     * followed by the wait the limits ask for.
+     */
+    void throttle(Throttle.Set limits) {
+        this.throttle = limits;
+    }
+
+    /**
      * Sends {@code count} bytes of a file from {@code position} with {@code sendfile(2)}: the bytes
      * go from the page cache to the socket without passing through the JVM. A file that became
      * shorter meanwhile ends the transfer early.
@@ -64,17 +74,33 @@ final class DataChannel implements AutoCloseable {
     void sendFile(FileChannel file, long position, long count) throws IOException, InterruptedException {
         long end = position + count;
         for (long at = position; at < end; ) {
-            long sent = wire.transferFrom(file, at, end - at);
+            long sent = wire.transferFrom(file, at, Math.min(end - at, throttle.slice()));
             if (sent < 0) {
                 return;
             }
             bytes += sent;
             at += sent;
+            throttle.take(sent);
         }
     }
 
-    /** Writes all of {@code buffer}, compressed in MODE Z. */
+    /** Writes all of {@code buffer}, compressed in MODE Z; under a limit, a slice at a time. */
     void write(ByteBuffer buffer) throws IOException, InterruptedException {
+        if (!throttle.limited()) {
+            writeWhole(buffer);
+            return;
+        }
+        int end = buffer.limit();
+        while (buffer.position() < end) {
+            int slice = Math.min(end - buffer.position(), throttle.slice());
+            buffer.limit(buffer.position() + slice);
+            writeWhole(buffer);
+            buffer.limit(end);
+            throttle.take(slice);
+        }
+    }
+
+    private void writeWhole(ByteBuffer buffer) throws IOException, InterruptedException {
         int length = buffer.remaining();
         if (deflater == null) {
             writeRaw(buffer);
@@ -94,9 +120,19 @@ final class DataChannel implements AutoCloseable {
      * end of the data.
      */
     int read(ByteBuffer buffer) throws IOException, InterruptedException {
-        int read = inflater == null ? readRaw(buffer) : inflate(buffer);
+        int end = buffer.limit();
+        if (buffer.remaining() > throttle.slice()) {
+            buffer.limit(buffer.position() + throttle.slice());
+        }
+        int read;
+        try {
+            read = inflater == null ? readRaw(buffer) : inflate(buffer);
+        } finally {
+            buffer.limit(end);
+        }
         if (read > 0) {
             bytes += read;
+            throttle.take(read);
         } else if (read < 0) {
             endReceived = true;
         }

@@ -28,6 +28,7 @@ final class DataTransfer {
     private static final int BUFFER_SIZE = 256 * 1024;
     /** The commands that move a file, which the transfer logs record; listings are not among them. */
     private static final Set<String> FILE_VERBS = Set.of("RETR", "STOR", "APPE", "STOU");
+    private static final Set<String> UPLOADS = Set.of("STOR", "APPE", "STOU");
     private static final int LINES_BUFFER_SIZE = 64 * 1024;
 
     private DataTransfer() {}
@@ -88,6 +89,7 @@ final class DataTransfer {
         if (session.parameters().modeZ()) {
             data.compress(session.parameters().compressionLevel(), session.context().config().limits().maxExpansion());
         }
+        data.throttle(session.context().bandwidth().limitsFor(session.login().userName(), UPLOADS.contains(verb)));
         Session.Finished<Result> finished;
         try (data) {
             finished = session.whileTransferring(verb, path, data, () -> attempt(body, data, success, timeouts));

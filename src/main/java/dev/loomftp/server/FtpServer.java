@@ -128,7 +128,7 @@ public final class FtpServer implements AutoCloseable {
         TransferLog transferLog = TransferLog.open(config.logging(), java.time.ZoneId.systemDefault());
         ServerContext context = new ServerContext(config, users, new PassivePorts(passive.minPort(), passive.maxPort()),
                 tls, new LoginGuard(config.logins(), java.time.Clock.systemUTC()), new LongAdder(), transferLog, storages,
-                new QuotaBook(java.time.Clock.systemUTC()), new Metrics());
+                new QuotaBook(java.time.Clock.systemUTC()), new Metrics(), new BandwidthBook(config));
         List<ServerSocketChannel> listeners = new ArrayList<>();
         Selector selector = Selector.open();
         FtpServer server;
@@ -197,7 +197,7 @@ public final class FtpServer implements AutoCloseable {
                     : new PassivePorts(passive.minPort(), passive.maxPort());
             ServerContext candidate = new ServerContext(next, users, ports, tlsFor(next), current.loginGuard(),
                     current.internalErrors(), current.transferLog(), current.storages(), current.quotas(),
-                    current.metrics());
+                    current.metrics(), new BandwidthBook(next));
             createFolders(candidate);
             current.transferLog().reconfigure(next.logging());
             current.loginGuard().reconfigure(next.logins());

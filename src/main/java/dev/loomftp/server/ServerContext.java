@@ -32,10 +32,11 @@ import java.util.concurrent.atomic.LongAdder;
  * @param storages       how the folder of a mount is opened
  * @param quotas         what each folder with a quota holds
  * @param metrics        what the server counts for Prometheus
+ * @param bandwidth      the bandwidth limits of this configuration
  */
 record ServerContext(Config config, UserStore users, PassivePorts passivePorts, Optional<TlsContext> tls,
         LoginGuard loginGuard, LongAdder internalErrors, TransferLog transferLog, StorageOpener storages,
-        QuotaBook quotas, Metrics metrics) {
+        QuotaBook quotas, Metrics metrics, BandwidthBook bandwidth) {
 
     /**
      * Builds a user's view from the configured mounts, creating their folders if needed.
