@@ -64,7 +64,8 @@ public record Config(
         if (port < 0 || port > MAX_PORT) {
             throw new IllegalArgumentException("port must be from 0 to " + MAX_PORT + ", not " + port);
         }
-        List<Listener> moved = listeners.stream().map(listener -> new Listener(listener.address(), port)).toList();
+        List<Listener> moved = listeners.stream()
+                .map(listener -> new Listener(listener.address(), port, listener.proxyFrom())).toList();
         return new Config(moved, passive, storage, users, limits, logins, timeouts, logging, tls, service, metrics);
     }
 
@@ -78,9 +79,24 @@ public record Config(
         return new Config(listeners, passive, moved, users, limits, logins, timeouts, logging, tls, service, metrics);
     }
 
-    /** A control-connection listener. {@code address} "*" means every interface, IPv4 and IPv6. */
-    public record Listener(String address, int port) {
+    /**
+     * A control-connection listener. {@code address} "*" means every interface, IPv4 and IPv6.
+     *
+     * @param proxyFrom the networks of the load balancers (HAProxy) in front: a connection from one
+     *                  of them starts with a PROXY protocol header (version 1 or 2), which gives the
+     *                  client's real address; connections from elsewhere are served as they are
+     */
+    public record Listener(String address, int port, List<Cidr> proxyFrom) {
         public static final String ALL_INTERFACES = "*";
+
+        public Listener {
+            proxyFrom = List.copyOf(proxyFrom);
+        }
+
+        /** A listener without a proxy in front. */
+        public Listener(String address, int port) {
+            this(address, port, List.of());
+        }
     }
 
     /**

@@ -143,9 +143,15 @@ final class ConfigBinder {
     }
 
     private static Listener listener(ConfigNode node) throws ConfigException {
-        node.object("address", "port");
+        node.object("address", "port", "proxyFrom");
         String address = node.has("address") ? listenAddress(node.get("address")) : Listener.ALL_INTERFACES;
-        return new Listener(address, node.get("port").integer(0, Config.MAX_PORT));
+        List<Cidr> proxyFrom = new ArrayList<>();
+        if (node.has("proxyFrom")) {
+            for (ConfigNode network : node.get("proxyFrom").elements()) {
+                proxyFrom.add(network(network));
+            }
+        }
+        return new Listener(address, node.get("port").integer(0, Config.MAX_PORT), proxyFrom);
     }
 
     private static String listenAddress(ConfigNode node) throws ConfigException {
@@ -176,17 +182,19 @@ final class ConfigBinder {
         return new Passive(minPort, maxPort, advertised.isNull() ? null : advertisedAddress(advertised), byNetwork);
     }
 
+    private static Cidr network(ConfigNode node) throws ConfigException {
+        try {
+            return Cidr.parse(node.string());
+        } catch (IllegalArgumentException e) {
+            throw node.error("must be a network such as \"192.168.0.0/16\" or \"fd00::/8\" (" + e.getMessage()
+                    + "), not " + node.describe());
+        }
+    }
+
     /** {@code {"network": "192.168.0.0/16", "address": "192.168.1.10"}}, the address an IPv4 literal or a host name. */
     private static Config.PassiveAddress passiveAddress(ConfigNode node) throws ConfigException {
         node.object("network", "address");
-        ConfigNode networkNode = node.get("network");
-        Cidr network;
-        try {
-            network = Cidr.parse(networkNode.string());
-        } catch (IllegalArgumentException e) {
-            throw networkNode.error("must be a network such as \"192.168.0.0/16\" or \"fd00::/8\" ("
-                    + e.getMessage() + "), not " + networkNode.describe());
-        }
+        Cidr network = network(node.get("network"));
         ConfigNode addressNode = node.get("address");
         String address = addressNode.string();
         if (!isIpv4Literal(address) && !HOST_NAME.matcher(address).matches()) {

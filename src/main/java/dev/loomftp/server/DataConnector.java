@@ -37,19 +37,20 @@ sealed interface DataConnector extends AutoCloseable {
     void close();
 
     /**
-     * Waits for the client on a passive listener. A connection from any address but the control
-     * connection's peer is dropped, and the wait goes on for the real client.
+     * Waits for the client on a passive listener. A connection from any address but the client's
+     * (or the proxy's its control connection came through) is dropped, and the wait goes on for
+     * the real client.
      */
     final class Passive implements DataConnector {
         private final PassivePorts ports;
         private final ServerSocketChannel listener;
-        private final InetAddress peer;
+        private final java.util.Set<InetAddress> peers;
         private boolean closed;
 
-        Passive(PassivePorts ports, ServerSocketChannel listener, InetAddress peer) {
+        Passive(PassivePorts ports, ServerSocketChannel listener, java.util.Set<InetAddress> peers) {
             this.ports = ports;
             this.listener = listener;
-            this.peer = peer;
+            this.peers = peers;
         }
 
         int port() {
@@ -93,11 +94,11 @@ sealed interface DataConnector extends AutoCloseable {
         /** Whether the connection comes from the client; one that does not is logged and closed. */
         private boolean isFromPeer(SocketChannel socket) throws IOException {
             InetAddress from = ((InetSocketAddress) socket.getRemoteAddress()).getAddress();
-            if (from.equals(peer)) {
+            if (peers.contains(from)) {
                 return true;
             }
             Logger.warn("dropped a data connection from {}: the control connection is from {}",
-                    DataAddress.text(from), DataAddress.text(peer));
+                    DataAddress.text(from), String.join(" or ", peers.stream().map(DataAddress::text).sorted().toList()));
             socket.close();
             return false;
         }

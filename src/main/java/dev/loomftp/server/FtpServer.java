@@ -1,7 +1,9 @@
 package dev.loomftp.server;
 
 import dev.loomftp.config.Config;
+import dev.loomftp.protocol.Cidr;
 import dev.loomftp.protocol.DataAddress;
+import dev.loomftp.protocol.ProxyHeader;
 import dev.loomftp.storage.StorageOpener;
 import dev.loomftp.tls.TlsContext;
 import dev.loomftp.users.UserStore;
@@ -352,7 +354,7 @@ public final class FtpServer implements AutoCloseable {
                     // A session may have ended while the acceptor waited.
                     permitted = permitted || permits.tryAcquire();
                     if (permitted && !draining) {
-                        scope.fork(() -> serve(accepted.socket(), accepted.implicitTls()));
+                        scope.fork(() -> serve(accepted.socket(), accepted.endpoint()));
                     } else {
                         if (permitted) {
                             permits.release();
@@ -418,7 +420,7 @@ public final class FtpServer implements AutoCloseable {
      */
     private static void refuse(Accepted accepted, byte[] reply) {
         try (SocketChannel socket = accepted.socket()) {
-            if (!accepted.implicitTls()) {
+            if (!accepted.endpoint().implicitTls()) {
                 socket.configureBlocking(false);
                 socket.write(ByteBuffer.wrap(reply));
             }
@@ -429,7 +431,17 @@ public final class FtpServer implements AutoCloseable {
     }
 
     /** A new connection, and whether it came to an implicit-TLS listener. */
-    private record Accepted(SocketChannel socket, boolean implicitTls) {}
+    private record Accepted(SocketChannel socket, Endpoint endpoint) {}
+
+    /**
+     * What a listener's connections start with: TLS at once (implicit FTPS), and a PROXY header
+     * when they come from one of the {@code proxyFrom} networks.
+     */
+    private record Endpoint(boolean implicitTls, List<Cidr> proxyFrom) {
+        boolean proxied(InetAddress peer) {
+            return proxyFrom.stream().anyMatch(network -> network.contains(peer));
+        }
+    }
 
     /** Waits for a connection on any listener. */
     private Accepted acceptNext() throws IOException, InterruptedException {
@@ -444,24 +456,30 @@ public final class FtpServer implements AutoCloseable {
                 SocketChannel socket = ((ServerSocketChannel) key.channel()).accept();
                 if (socket != null) {
                     selector.selectedKeys().clear();
-                    return new Accepted(socket, (Boolean) key.attachment());
+                    return new Accepted(socket, (Endpoint) key.attachment());
                 }
             }
         }
     }
 
     /** One session, from its first reply to its end. Runs on the session's own virtual thread. */
-    private Void serve(SocketChannel socket, boolean implicitTls) {
+    private Void serve(SocketChannel socket, Endpoint endpoint) {
         InetAddress address = null;
         active.incrementAndGet();
         ServerContext context = this.context;
         try {
-            address = ((InetSocketAddress) socket.getRemoteAddress()).getAddress();
+            InetSocketAddress peer = (InetSocketAddress) socket.getRemoteAddress();
+            Optional<InetSocketAddress> client = clientBehind(socket, peer, endpoint, context);
+            if (client.isEmpty()) {
+                return null;
+            }
+            address = client.get().getAddress();
             // Every reply is written whole, so Nagle's algorithm only delays it: a 226 written
             // right after a 150 would wait for the client's delayed ACK of the 150 (40 ms on
             // Linux), and every small file would cost that much.
             socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            Session session = new Session(sessionIds.incrementAndGet(), context, socket, implicitTls);
+            Session session = new Session(sessionIds.incrementAndGet(), context, socket, endpoint.implicitTls(),
+                    client.get());
             context.metrics().sessionStarted();
             int fromAddress = perAddress.merge(address, 1, Integer::sum);
             if (context.loginGuard().isBanned(address)) {
@@ -488,6 +506,8 @@ public final class FtpServer implements AutoCloseable {
             }
         } catch (IOException e) {
             Logger.debug("a connection ended before its session began: {}", FileErrors.reason(e));
+        } catch (InterruptedException e) {
+            Logger.debug("a connection ended before its session began: the server stops");
         } finally {
             if (address != null) {
                 perAddress.computeIfPresent(address, (key, count) -> count > 1 ? count - 1 : null);
@@ -503,6 +523,30 @@ public final class FtpServer implements AutoCloseable {
         return null;
     }
 
+    /**
+     * The client of a connection: the peer itself, or, when the peer is a proxy the listener
+     * trusts, the client its PROXY header names (the proxy itself for its own health checks).
+     * Empty when a trusted proxy sent no valid header in time: the connection is closed unanswered,
+     * since what came may not be FTP at all.
+     */
+    private static Optional<InetSocketAddress> clientBehind(SocketChannel socket, InetSocketAddress peer,
+            Endpoint endpoint, ServerContext context) throws InterruptedException {
+        if (!endpoint.proxied(peer.getAddress())) {
+            return Optional.of(peer);
+        }
+        try {
+            java.io.InputStream in = java.nio.channels.Channels.newInputStream(socket);
+            return Optional.of(Deadline.within(context.config().timeouts().dataSetup(), () -> ProxyHeader.read(in))
+                    .orElse(peer));
+        } catch (IOException e) {
+            Logger.warn("dropped a connection from proxy {}: {}", DataAddress.text(peer.getAddress()),
+                    FileErrors.reason(e));
+        } catch (java.util.concurrent.TimeoutException e) {
+            Logger.warn("dropped a connection from proxy {}: no PROXY header in time", DataAddress.text(peer.getAddress()));
+        }
+        return Optional.empty();
+    }
+
     /** Binds a listener; its key carries whether TLS starts at once on its connections (implicit FTPS). */
     private static ServerSocketChannel listen(Config.Listener listener, Selector selector, boolean implicitTls)
             throws IOException {
@@ -511,7 +555,7 @@ public final class FtpServer implements AutoCloseable {
             channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             channel.bind(bindAddress(listener), BACKLOG);
             channel.configureBlocking(false);
-            channel.register(selector, SelectionKey.OP_ACCEPT, implicitTls);
+            channel.register(selector, SelectionKey.OP_ACCEPT, new Endpoint(implicitTls, listener.proxyFrom()));
             return channel;
         } catch (IOException | RuntimeException e) {
             channel.close();

@@ -205,7 +205,7 @@ final class ParameterCommands {
             session.reply(425, "No passive port is free; try again later.");
             return null;
         }
-        DataConnector.Passive passive = new DataConnector.Passive(ports, listener, session.remote().getAddress());
+        DataConnector.Passive passive = new DataConnector.Passive(ports, listener, session.dataPeers());
         session.dataSetup().prepare(passive);
         return passive;
     }

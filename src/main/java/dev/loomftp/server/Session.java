@@ -52,6 +52,8 @@ final class Session {
     private final ServerContext context;
     private final ControlChannel control;
     private final InetSocketAddress remote;
+    /** The connection's own peer: the client, or the proxy in front of it. */
+    private final java.net.InetAddress peer;
     private final InetSocketAddress local;
     private final boolean implicitTls;
 
@@ -69,12 +71,18 @@ final class Session {
     /** Whether the server stops at once, rather than after this session's transfer. */
     private volatile boolean cutOff;
 
-    Session(long id, ServerContext context, SocketChannel socket, boolean implicitTls) throws IOException {
+    /**
+     * @param client the client's address: the connection's peer, or the one a trusted proxy's
+     *               PROXY header names
+     */
+    Session(long id, ServerContext context, SocketChannel socket, boolean implicitTls, InetSocketAddress client)
+            throws IOException {
         this.id = id;
         this.implicitTls = implicitTls;
         this.context = context;
         this.control = new ControlChannel(socket, context.config().limits().maxLineLength(), context.metrics()::reply);
-        this.remote = control.remote();
+        this.remote = client;
+        this.peer = control.remote().getAddress();
         this.local = control.local();
     }
 
@@ -402,6 +410,14 @@ final class Session {
 
     InetSocketAddress remote() {
         return remote;
+    }
+
+    /**
+     * The addresses a passive data connection may come from: the client's, and the proxy's when
+     * the control connection came through one (which may carry the data connections too).
+     */
+    java.util.Set<java.net.InetAddress> dataPeers() {
+        return remote.getAddress().equals(peer) ? java.util.Set.of(peer) : java.util.Set.of(remote.getAddress(), peer);
     }
 
     InetSocketAddress local() {

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code promtool check metrics} accepts, and that this test parses line by line too.
  */
 class MetricsTest {
-    private static final Pattern SAMPLE = Pattern.compile("([a-z_]+(?:\\{[^}]*\\})?) (-?[0-9.eE+]+|\\+Inf|NaN)");
+    private static final Pattern SAMPLE = Pattern.compile("([a-z_]+(?:\\{[^}]*\\})?) ([-+0-9.eE]+|\\+Inf|NaN)");
 
     @TempDir
     Path folder;

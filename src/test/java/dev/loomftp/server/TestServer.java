@@ -62,65 +62,76 @@ final class TestServer implements AutoCloseable {
      * @param overrides    per-user settings
      * @param logging      the log level and the logs written, the console at info by default
      * @param metrics      the Prometheus endpoint, off by default
+     * @param proxyFrom    the networks whose connections start with a PROXY header, none by default
      */
     record Options(String address, Config.Timeouts timeouts, Config.Limits limits, Config.Logins logins,
             Config.Access publicAccess, Config.Tls tls, boolean anonymous,
-            java.util.Map<String, Config.UserOverride> overrides, Config.Logging logging, Config.Metrics metrics) {
+            java.util.Map<String, Config.UserOverride> overrides, Config.Logging logging, Config.Metrics metrics,
+            List<dev.loomftp.protocol.Cidr> proxyFrom) {
 
         static Options defaults(Path folder) {
             return new Options("127.0.0.1", new Config.Timeouts(DEFAULT_IDLE, DEFAULT_SETUP, DEFAULT_STALL),
                     TestServer.limits(20), new Config.Logins(Duration.ofMillis(1), Duration.ofMillis(4), 1000, Duration.ofMinutes(1)),
                     Config.Access.READ_WRITE, TestServer.tls(folder, Config.Policy.OFF, Config.Policy.OFF, List.of(), false),
-                    false, java.util.Map.of(), new Config.Logging(Config.Level.INFO, null), Config.Metrics.OFF);
+                    false, java.util.Map.of(), new Config.Logging(Config.Level.INFO, null), Config.Metrics.OFF,
+                    List.of());
         }
 
         Options withAddress(String newAddress) {
             return new Options(newAddress, timeouts, limits, logins, publicAccess, tls, anonymous, overrides, logging,
-                    metrics);
+                    metrics, proxyFrom);
         }
 
         Options withTimeouts(Config.Timeouts newTimeouts) {
             return new Options(address, newTimeouts, limits, logins, publicAccess, tls, anonymous, overrides,
-                    logging, metrics);
+                    logging, metrics, proxyFrom);
         }
 
         Options withLimits(Config.Limits newLimits) {
             return new Options(address, timeouts, newLimits, logins, publicAccess, tls, anonymous, overrides,
-                    logging, metrics);
+                    logging, metrics, proxyFrom);
         }
 
         Options withLogins(Config.Logins newLogins) {
             return new Options(address, timeouts, limits, newLogins, publicAccess, tls, anonymous, overrides,
-                    logging, metrics);
+                    logging, metrics, proxyFrom);
         }
 
         Options withPublicAccess(Config.Access access) {
-            return new Options(address, timeouts, limits, logins, access, tls, anonymous, overrides, logging, metrics);
+            return new Options(address, timeouts, limits, logins, access, tls, anonymous, overrides,
+                    logging, metrics, proxyFrom);
         }
 
         Options withAnonymous() {
-            return new Options(address, timeouts, limits, logins, publicAccess, tls, true, overrides, logging, metrics);
+            return new Options(address, timeouts, limits, logins, publicAccess, tls, true, overrides,
+                    logging, metrics, proxyFrom);
         }
 
         Options withOverride(String user, Config.UserOverride override) {
             java.util.Map<String, Config.UserOverride> more = new java.util.HashMap<>(overrides);
             more.put(user, override);
-            return new Options(address, timeouts, limits, logins, publicAccess, tls, anonymous, more, logging, metrics);
+            return new Options(address, timeouts, limits, logins, publicAccess, tls, anonymous, more,
+                    logging, metrics, proxyFrom);
         }
 
         Options withLogging(Config.Logging newLogging) {
             return new Options(address, timeouts, limits, logins, publicAccess, tls, anonymous, overrides,
-                    newLogging, metrics);
+                    newLogging, metrics, proxyFrom);
         }
 
         Options withMetrics(Config.Metrics newMetrics) {
             return new Options(address, timeouts, limits, logins, publicAccess, tls, anonymous, overrides, logging,
-                    newMetrics);
+                    newMetrics, proxyFrom);
+        }
+
+        Options withProxyFrom(List<dev.loomftp.protocol.Cidr> networks) {
+            return new Options(address, timeouts, limits, logins, publicAccess, tls, anonymous, overrides, logging,
+                    metrics, networks);
         }
 
         Options withTls(Config.Tls newTls) {
             return new Options(address, timeouts, limits, logins, publicAccess, newTls, anonymous, overrides,
-                    logging, metrics);
+                    logging, metrics, proxyFrom);
         }
     }
 
@@ -152,7 +163,7 @@ final class TestServer implements AutoCloseable {
         Path root = folder.resolve("data");
         Path usersFile = folder.resolve("users.txt");
         Config config = new Config(
-                List.of(new Config.Listener(options.address(), 0)),
+                List.of(new Config.Listener(options.address(), 0, options.proxyFrom())),
                 new Config.Passive(42000, 42999, null),
                 new Config.Storage(root, List.of(
                         new Config.Mount("/", "{user}", Config.Access.READ_WRITE),
