@@ -10,6 +10,8 @@ module dev.loomftp {
     // threads (jdk.management.VirtualThreadSchedulerMXBean) and open file descriptors.
     requires jdk.httpserver;
     requires jdk.management;
+    // Hooks that POST to a URL.
+    requires java.net.http;
 
     opens dev.loomftp.config to com.fasterxml.jackson.databind;
     opens dev.loomftp.bench to com.fasterxml.jackson.databind;

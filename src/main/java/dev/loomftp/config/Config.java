@@ -27,6 +27,7 @@ import java.util.Set;
  * @param tls       FTPS: whether TLS is offered or required, and the certificate
  * @param service   what the running process leaves for the tools that manage it: its pid file
  * @param metrics   the Prometheus endpoint, off unless it has a listener
+ * @param hooks     commands run and URLs posted to when something happens
  */
 public record Config(
         List<Listener> listeners,
@@ -39,7 +40,8 @@ public record Config(
         Logging logging,
         Tls tls,
         Service service,
-        Metrics metrics) {
+        Metrics metrics,
+        Hooks hooks) {
 
     /** The highest TCP port number. */
     public static final int MAX_PORT = 65_535;
@@ -48,10 +50,11 @@ public record Config(
         listeners = List.copyOf(listeners);
     }
 
-    /** A configuration without the metrics endpoint. */
+    /** A configuration without the metrics endpoint and without hooks. */
     public Config(List<Listener> listeners, Passive passive, Storage storage, Users users, Limits limits,
             Logins logins, Timeouts timeouts, Logging logging, Tls tls, Service service) {
-        this(listeners, passive, storage, users, limits, logins, timeouts, logging, tls, service, Metrics.OFF);
+        this(listeners, passive, storage, users, limits, logins, timeouts, logging, tls, service, Metrics.OFF,
+                Hooks.NONE);
     }
 
     /**
@@ -66,7 +69,8 @@ public record Config(
         }
         List<Listener> moved = listeners.stream()
                 .map(listener -> new Listener(listener.address(), port, listener.proxyFrom())).toList();
-        return new Config(moved, passive, storage, users, limits, logins, timeouts, logging, tls, service, metrics);
+        return new Config(moved, passive, storage, users, limits, logins, timeouts, logging, tls, service, metrics,
+                hooks);
     }
 
     /**
@@ -76,7 +80,8 @@ public record Config(
      */
     public Config withRoot(Path root) {
         Storage moved = new Storage(root.toAbsolutePath().normalize(), storage.mounts(), storage.uploads());
-        return new Config(listeners, passive, moved, users, limits, logins, timeouts, logging, tls, service, metrics);
+        return new Config(listeners, passive, moved, users, limits, logins, timeouts, logging, tls, service, metrics,
+                hooks);
     }
 
     /**
@@ -412,5 +417,34 @@ public record Config(
      */
     public record Metrics(Listener listener) {
         public static final Metrics OFF = new Metrics(null);
+    }
+
+    /**
+     * @param concurrency how many hooks may run at once
+     * @param queue       how many more may wait; an event past that is dropped and logged
+     * @param hooks       what runs, for which events
+     */
+    public record Hooks(int concurrency, int queue, List<Hook> hooks) {
+        public static final Hooks NONE = new Hooks(1, 0, List.of());
+
+        public Hooks {
+            hooks = List.copyOf(hooks);
+        }
+    }
+
+    /**
+     * One hook: a command (its arguments, never a shell line) or a URL to POST JSON to.
+     *
+     * @param events  the events it runs for: upload, download, login, login-failed, delete, rename, mkdir
+     * @param command the program and its arguments, or null
+     * @param url     an http or https URL, or null
+     * @param timeout how long it may take; a command still running then is killed
+     * @param retries how many times a URL is tried again after a failure or a status outside 2xx
+     */
+    public record Hook(Set<String> events, List<String> command, java.net.URI url, Duration timeout, int retries) {
+        public Hook {
+            events = Set.copyOf(events);
+            command = command == null ? null : List.copyOf(command);
+        }
     }
 }

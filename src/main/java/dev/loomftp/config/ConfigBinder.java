@@ -74,7 +74,7 @@ final class ConfigBinder {
 
     private Config config(ConfigNode root) throws ConfigException {
         root.object("listeners", "passive", "storage", "users", "limits", "logins", "timeouts", "logging", "tls",
-                "service", "metrics");
+                "service", "metrics", "hooks");
         Storage storage = storage(root.get("storage"));
         return new Config(
                 listeners(root.get("listeners")),
@@ -87,7 +87,71 @@ final class ConfigBinder {
                 logging(root.get("logging")),
                 tls(root.get("tls")),
                 service(root.get("service")),
-                metrics(root.get("metrics")));
+                metrics(root.get("metrics")),
+                hooks(root.get("hooks")));
+    }
+
+    /** The events a hook may name. */
+    private static final List<String> HOOK_EVENTS =
+            List.of("upload", "download", "login", "login-failed", "delete", "rename", "mkdir");
+
+    private static Config.Hooks hooks(ConfigNode node) throws ConfigException {
+        node.object("concurrency", "queue", "run");
+        List<Config.Hook> hooks = new ArrayList<>();
+        for (ConfigNode hook : node.get("run").elements()) {
+            hooks.add(hook(hook));
+        }
+        return new Config.Hooks(node.get("concurrency").integer(1, 1000), node.get("queue").integer(0, 1_000_000),
+                hooks);
+    }
+
+    /** {@code {"events": ["upload"], "command": ["/usr/local/bin/scan", "--quiet"], "timeout": "30s"}}, or a "url". */
+    private static Config.Hook hook(ConfigNode node) throws ConfigException {
+        node.object("events", "command", "url", "timeout", "retries");
+        Set<String> events = new java.util.LinkedHashSet<>();
+        for (ConfigNode event : node.get("events").elements()) {
+            String name = event.string();
+            if (!HOOK_EVENTS.contains(name)) {
+                throw event.error("must be one of " + HOOK_EVENTS.stream().map(ConfigNode::quote).toList() + ", not "
+                        + event.describe());
+            }
+            events.add(name);
+        }
+        if (events.isEmpty()) {
+            throw node.get("events").error("must name at least one event");
+        }
+        boolean command = node.has("command") && !node.get("command").isNull();
+        boolean url = node.has("url") && !node.get("url").isNull();
+        if (command == url) {
+            throw node.error("must have either a \"command\" or a \"url\"");
+        }
+        List<String> arguments = null;
+        if (command) {
+            arguments = new ArrayList<>();
+            for (ConfigNode argument : node.get("command").elements()) {
+                arguments.add(argument.string());
+            }
+            if (arguments.isEmpty() || arguments.getFirst().isBlank()) {
+                throw node.get("command").error("must start with the program to run");
+            }
+        }
+        java.net.URI uri = url ? hookUrl(node.get("url")) : null;
+        Duration timeout = node.has("timeout") ? duration(node.get("timeout")) : Duration.ofSeconds(10);
+        int retries = node.has("retries") ? node.get("retries").integer(0, 10) : 2;
+        return new Config.Hook(events, arguments, uri, timeout, retries);
+    }
+
+    private static java.net.URI hookUrl(ConfigNode node) throws ConfigException {
+        try {
+            java.net.URI uri = new java.net.URI(node.string());
+            if (uri.getScheme() == null || !uri.getScheme().equals("http") && !uri.getScheme().equals("https")
+                    || uri.getHost() == null) {
+                throw node.error("must be an http or https URL, not " + node.describe());
+            }
+            return uri;
+        } catch (java.net.URISyntaxException e) {
+            throw node.error("must be an http or https URL, not " + node.describe());
+        }
     }
 
     private static Config.Metrics metrics(ConfigNode node) throws ConfigException {

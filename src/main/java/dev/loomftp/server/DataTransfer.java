@@ -309,6 +309,10 @@ final class DataTransfer {
             default -> Metrics.Direction.LISTING;
         };
         session.context().metrics().transfer(direction, bytes, Duration.ofNanos(nanos), complete);
+        if (complete && direction != Metrics.Direction.LISTING) {
+            session.context().fire(session, direction == Metrics.Direction.UPLOAD ? Hooks.Event.UPLOAD
+                    : Hooks.Event.DOWNLOAD, "path", path.toString(), "bytes", Long.toString(bytes), "command", verb);
+        }
         Logger.info("session {} transfer user={} {} {} bytes={} ms={} result={}", session.id(),
                 session.login().userName(), verb, Session.shorten(path.toString()), bytes, nanos / 1_000_000, result);
         TransferLog transferLog = session.context().transferLog();

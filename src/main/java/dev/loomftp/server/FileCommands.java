@@ -30,13 +30,17 @@ final class FileCommands {
     }
 
     static void dele(Session session, String argument) throws IOException {
-        change(session, "DELE", argument, path -> session.files().deleteFile(path), 250, "Deleted.");
+        change(session, "DELE", argument, path -> {
+            session.files().deleteFile(path);
+            session.context().fire(session, Hooks.Event.DELETE, "path", path.toString());
+        }, 250, "Deleted.");
     }
 
     /** MKD (and XMKD): replies 257 with the new folder's path in quotes, as RFC 959 asks. */
     static void mkd(Session session, String argument) throws IOException {
         Optional<VirtualPath> path = session.resolveOrReply(argument, 553);
         if (path.isPresent() && applied(session, "MKD", path.get(), target -> session.files().createFolder(target))) {
+            session.context().fire(session, Hooks.Event.MKDIR, "path", path.get().toString());
             session.reply(257, NavigationCommands.quoted(path.get()) + " created.");
         }
     }
@@ -74,6 +78,8 @@ final class FileCommands {
         if (to.isPresent() && applied(session, "RNTO", to.get(), target -> session.files().rename(from.get(), target))) {
             Logger.info("session {} rename user={} {} -> {}", session.id(), session.login().userName(), from.get(),
                     to.get());
+            session.context().fire(session, Hooks.Event.RENAME, "path", from.get().toString(), "target",
+                    to.get().toString());
             session.reply(250, "Renamed.");
         }
     }

@@ -130,7 +130,8 @@ public final class FtpServer implements AutoCloseable {
         TransferLog transferLog = TransferLog.open(config.logging(), java.time.ZoneId.systemDefault());
         ServerContext context = new ServerContext(config, users, new PassivePorts(passive.minPort(), passive.maxPort()),
                 tls, new LoginGuard(config.logins(), java.time.Clock.systemUTC()), new LongAdder(), transferLog, storages,
-                new QuotaBook(java.time.Clock.systemUTC()), new Metrics(), new BandwidthBook(config));
+                new QuotaBook(java.time.Clock.systemUTC()), new Metrics(), new BandwidthBook(config),
+                new Hooks(config.hooks()));
         List<ServerSocketChannel> listeners = new ArrayList<>();
         Selector selector = Selector.open();
         FtpServer server;
@@ -199,11 +200,16 @@ public final class FtpServer implements AutoCloseable {
                     : new PassivePorts(passive.minPort(), passive.maxPort());
             ServerContext candidate = new ServerContext(next, users, ports, tlsFor(next), current.loginGuard(),
                     current.internalErrors(), current.transferLog(), current.storages(), current.quotas(),
-                    current.metrics(), new BandwidthBook(next));
+                    current.metrics(), new BandwidthBook(next),
+                    next.hooks().equals(current.config().hooks()) ? current.hooks() : new Hooks(next.hooks()));
             createFolders(candidate);
             current.transferLog().reconfigure(next.logging());
             current.loginGuard().reconfigure(next.logins());
             context = candidate;
+            if (candidate.hooks() != current.hooks()) {
+                // The hooks of the old configuration finish what they started, on a thread of their own.
+                Thread.ofVirtual().name("loomftp-hooks-retired").start(current.hooks()::finish);
+            }
             for (String unchanged : waitingForRestart(current.config(), next)) {
                 Logger.warn("{} changed: that takes effect when the server is restarted", unchanged);
             }
@@ -381,6 +387,7 @@ public final class FtpServer implements AutoCloseable {
             if (metricsEndpoint != null) {
                 metricsEndpoint.close();
             }
+            context.hooks().close();
             context.transferLog().close();
             Logger.info("server stopped");
         }

@@ -83,6 +83,7 @@ final class LoginCommands {
         }
         session.login().succeeded(new User("anonymous"), view.get());
         session.context().metrics().login(true);
+        session.context().fire(session, Hooks.Event.LOGIN);
         Logger.info("session {} login user=anonymous", session.id());
         session.reply(230, "Logged in anonymously: read-only.");
     }
@@ -100,6 +101,7 @@ final class LoginCommands {
         }
         session.login().succeeded(user, view);
         session.context().metrics().login(true);
+        session.context().fire(session, Hooks.Event.LOGIN);
         Logger.info("session {} login user={}", session.id(), user.name());
         session.reply(230, "Logged in as " + user.name() + ".");
     }
@@ -112,6 +114,7 @@ final class LoginCommands {
     private static void refuse(Session session, String name) throws IOException, InterruptedException {
         int failures = session.login().failed();
         session.context().metrics().login(false);
+        session.context().fire(session, Hooks.Event.LOGIN_FAILED, "user", Session.shorten(name));
         int allowed = session.context().config().limits().maxLoginAttempts();
         Logger.warn("session {} login failed user={} from {} ({} of {})", session.id(), Session.shorten(name),
                 DataAddress.text(session.remote().getAddress()), failures, allowed);

@@ -33,10 +33,26 @@ import java.util.concurrent.atomic.LongAdder;
  * @param quotas         what each folder with a quota holds
  * @param metrics        what the server counts for Prometheus
  * @param bandwidth      the bandwidth limits of this configuration
+ * @param hooks          the hooks of this configuration
  */
 record ServerContext(Config config, UserStore users, PassivePorts passivePorts, Optional<TlsContext> tls,
         LoginGuard loginGuard, LongAdder internalErrors, TransferLog transferLog, StorageOpener storages,
-        QuotaBook quotas, Metrics metrics, BandwidthBook bandwidth) {
+        QuotaBook quotas, Metrics metrics, BandwidthBook bandwidth, Hooks hooks) {
+
+    /** Fires {@code event} for the session's user, from the session's client, with {@code fields} more. */
+    void fire(Session session, Hooks.Event event, String... fields) {
+        if (!hooks.wants(event)) {
+            return;
+        }
+        java.util.Map<String, String> data = new java.util.LinkedHashMap<>();
+        data.put("session", Long.toString(session.id()));
+        data.put("user", session.login().userName() == null ? "" : session.login().userName());
+        data.put("remote", dev.loomftp.protocol.DataAddress.text(session.remote().getAddress()));
+        for (int i = 0; i + 1 < fields.length; i += 2) {
+            data.put(fields[i], fields[i + 1]);
+        }
+        hooks.fire(event, data);
+    }
 
     /**
      * Builds a user's view from the configured mounts, creating their folders if needed.

@@ -63,75 +63,81 @@ final class TestServer implements AutoCloseable {
      * @param logging      the log level and the logs written, the console at info by default
      * @param metrics      the Prometheus endpoint, off by default
      * @param proxyFrom    the networks whose connections start with a PROXY header, none by default
+     * @param hooks        the hooks, none by default
      */
     record Options(String address, Config.Timeouts timeouts, Config.Limits limits, Config.Logins logins,
             Config.Access publicAccess, Config.Tls tls, boolean anonymous,
             java.util.Map<String, Config.UserOverride> overrides, Config.Logging logging, Config.Metrics metrics,
-            List<dev.loomftp.protocol.Cidr> proxyFrom) {
+            List<dev.loomftp.protocol.Cidr> proxyFrom, Config.Hooks hooks) {
 
         static Options defaults(Path folder) {
             return new Options("127.0.0.1", new Config.Timeouts(DEFAULT_IDLE, DEFAULT_SETUP, DEFAULT_STALL),
                     TestServer.limits(20), new Config.Logins(Duration.ofMillis(1), Duration.ofMillis(4), 1000, Duration.ofMinutes(1)),
                     Config.Access.READ_WRITE, TestServer.tls(folder, Config.Policy.OFF, Config.Policy.OFF, List.of(), false),
                     false, java.util.Map.of(), new Config.Logging(Config.Level.INFO, null), Config.Metrics.OFF,
-                    List.of());
+                    List.of(), Config.Hooks.NONE);
         }
 
         Options withAddress(String newAddress) {
             return new Options(newAddress, timeouts, limits, logins, publicAccess, tls, anonymous, overrides, logging,
-                    metrics, proxyFrom);
+                    metrics, proxyFrom, hooks);
         }
 
         Options withTimeouts(Config.Timeouts newTimeouts) {
             return new Options(address, newTimeouts, limits, logins, publicAccess, tls, anonymous, overrides,
-                    logging, metrics, proxyFrom);
+                    logging, metrics, proxyFrom, hooks);
         }
 
         Options withLimits(Config.Limits newLimits) {
             return new Options(address, timeouts, newLimits, logins, publicAccess, tls, anonymous, overrides,
-                    logging, metrics, proxyFrom);
+                    logging, metrics, proxyFrom, hooks);
         }
 
         Options withLogins(Config.Logins newLogins) {
             return new Options(address, timeouts, limits, newLogins, publicAccess, tls, anonymous, overrides,
-                    logging, metrics, proxyFrom);
+                    logging, metrics, proxyFrom, hooks);
         }
 
         Options withPublicAccess(Config.Access access) {
             return new Options(address, timeouts, limits, logins, access, tls, anonymous, overrides,
-                    logging, metrics, proxyFrom);
+                    logging, metrics, proxyFrom, hooks);
         }
 
         Options withAnonymous() {
             return new Options(address, timeouts, limits, logins, publicAccess, tls, true, overrides,
-                    logging, metrics, proxyFrom);
+                    logging, metrics, proxyFrom, hooks);
         }
 
         Options withOverride(String user, Config.UserOverride override) {
             java.util.Map<String, Config.UserOverride> more = new java.util.HashMap<>(overrides);
             more.put(user, override);
             return new Options(address, timeouts, limits, logins, publicAccess, tls, anonymous, more,
-                    logging, metrics, proxyFrom);
+                    logging, metrics, proxyFrom, hooks);
         }
 
         Options withLogging(Config.Logging newLogging) {
             return new Options(address, timeouts, limits, logins, publicAccess, tls, anonymous, overrides,
-                    newLogging, metrics, proxyFrom);
+                    newLogging, metrics, proxyFrom, hooks);
         }
 
         Options withMetrics(Config.Metrics newMetrics) {
             return new Options(address, timeouts, limits, logins, publicAccess, tls, anonymous, overrides, logging,
-                    newMetrics, proxyFrom);
+                    newMetrics, proxyFrom, hooks);
         }
 
         Options withProxyFrom(List<dev.loomftp.protocol.Cidr> networks) {
             return new Options(address, timeouts, limits, logins, publicAccess, tls, anonymous, overrides, logging,
-                    metrics, networks);
+                    metrics, networks, hooks);
+        }
+
+        Options withHooks(Config.Hooks newHooks) {
+            return new Options(address, timeouts, limits, logins, publicAccess, tls, anonymous, overrides, logging,
+                    metrics, proxyFrom, newHooks);
         }
 
         Options withTls(Config.Tls newTls) {
             return new Options(address, timeouts, limits, logins, publicAccess, newTls, anonymous, overrides,
-                    logging, metrics, proxyFrom);
+                    logging, metrics, proxyFrom, hooks);
         }
     }
 
@@ -175,7 +181,8 @@ final class TestServer implements AutoCloseable {
                 options.logging(),
                 options.tls(),
                 new Config.Service(null),
-                options.metrics());
+                options.metrics(),
+                options.hooks());
         FileUserStore users = new FileUserStore(usersFile, new PasswordHasher(PasswordHasher.MIN_ITERATIONS));
         return new TestServer(root, users, FtpServer.start(config, users, storages));
     }
