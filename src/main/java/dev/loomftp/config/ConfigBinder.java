@@ -425,7 +425,7 @@ final class ConfigBinder {
 
     private static Limits limits(ConfigNode node) throws ConfigException {
         node.object("maxSessions", "maxSessionsPerAddress", "maxLineLength", "maxLoginAttempts", "maxFailedCommands",
-                "maxExpansion");
+                "maxExpansion", "bandwidth");
         ConfigNode maxSessionsNode = node.get("maxSessions");
         int maxSessions = maxSessionsNode.integer(1, 100_000);
         ConfigNode perAddressNode = node.get("maxSessionsPerAddress");

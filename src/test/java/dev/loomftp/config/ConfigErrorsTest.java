@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ConfigErrorsTest {
     private static final char MARK = '@';
     private static final String TOP_KEYS =
-            "(known keys: listeners, passive, storage, users, limits, logins, timeouts, logging, tls, service)";
+            "(known keys: listeners, passive, storage, users, limits, logins, timeouts, logging, tls, service, metrics,"
+                    + " hooks)";
     private static final String DURATION_RULE = "must be a whole number followed by ms, s, m or h, like \"30s\", not ";
     private static final String ADDRESS_RULE =
             "must be \"*\" or an IP address such as 127.0.0.1 or ::1 (host names are not looked up), not ";
@@ -132,6 +133,18 @@ class ConfigErrorsTest {
                 new Bad("passive address that is not one", "{ \"passive\": { \"addressByNetwork\": [ { \"network\":"
                         + " \"10.0.0.0/8\", \"address\": @\"ftp example\" } ] } }",
                         "passive.addressByNetwork[0].address must be an IPv4 address or a host name, not \"ftp example\""),
+                new Bad("bandwidth below 1K", "{ \"limits\": { \"bandwidth\": { \"user\": { \"up\": @\"100\" } } } }",
+                        "limits.bandwidth.user.up must be at least 1K (1024 bytes a second), not \"100\""),
+                new Bad("hook for an unknown event", "{ \"hooks\": { \"run\": [ { \"events\": [ @\"upload-done\" ],"
+                        + " \"command\": [ \"x\" ] } ] } }",
+                        "hooks.run[0].events[0] must be one of [\"upload\", \"download\", \"login\", \"login-failed\","
+                        + " \"delete\", \"rename\", \"mkdir\"], not \"upload-done\""),
+                new Bad("hook with a command and a URL", "{ \"hooks\": { \"run\": [ @{ \"events\": [ \"upload\" ],"
+                        + " \"command\": [ \"x\" ], \"url\": \"http://h/\" } ] } }",
+                        "hooks.run[0] must have either a \"command\" or a \"url\""),
+                new Bad("hook URL that is not http", "{ \"hooks\": { \"run\": [ { \"events\": [ \"upload\" ],"
+                        + " \"url\": @\"file:///etc/passwd\" } ] } }",
+                        "hooks.run[0].url must be an http or https URL, not \"file:///etc/passwd\""),
                 new Bad("zero drain time", "{ \"timeouts\": { \"drain\": @\"0s\" } }",
                         "timeouts.drain must be more than 0 and at most 24h, not \"0s\""),
                 new Bad("empty pid file", "{ \"service\": { \"pidFile\": @\" \" } }",

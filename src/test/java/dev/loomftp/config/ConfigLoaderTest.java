@@ -224,6 +224,28 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void bandwidthMetricsAndHooksAreRead() throws Exception {
+        Config config = ConfigLoader.load(write("""
+                { "limits": { "bandwidth": { "server": { "down": "100M" }, "user": { "up": "512K", "down": null } } },
+                  "users": { "overrides": { "bob": { "bandwidth": { "down": "1G" } } } },
+                  "metrics": { "listener": { "address": "127.0.0.1", "port": 9102 } },
+                  "hooks": { "concurrency": 2, "queue": 10, "run": [
+                    { "events": ["upload", "login-failed"], "command": ["/usr/local/bin/scan", "--quiet"] },
+                    { "events": ["delete"], "url": "https://ops.example.com/ftp", "timeout": "3s", "retries": 5 } ] } }
+                """));
+
+        assertEquals(new Config.Bandwidth(new Config.Rates(Config.Rates.NO_LIMIT, 100L << 20),
+                new Config.Rates(512L << 10, Config.Rates.NO_LIMIT)), config.limits().bandwidth());
+        assertEquals(new Config.Rates(Config.Rates.NO_LIMIT, 1L << 30), config.users().overrideFor("bob").bandwidth());
+        assertEquals(new Listener("127.0.0.1", 9102), config.metrics().listener());
+        assertEquals(2, config.hooks().concurrency());
+        assertEquals(List.of("/usr/local/bin/scan", "--quiet"), config.hooks().hooks().get(0).command());
+        assertEquals(java.time.Duration.ofSeconds(10), config.hooks().hooks().get(0).timeout());
+        assertEquals(java.net.URI.create("https://ops.example.com/ftp"), config.hooks().hooks().get(1).url());
+        assertEquals(5, config.hooks().hooks().get(1).retries());
+    }
+
+    @Test
     void theDrainTimeAndThePidFileAreRead() throws Exception {
         Config config = ConfigLoader.load(write("""
                 { "timeouts": { "drain": "2m" }, "service": { "pidFile": "run/ftp.pid" } }
