@@ -449,6 +449,95 @@ class ImageIT {
         assertTrue(rotated.contains("considering log " + logs.resolve("xferlog")), rotated);
     }
 
+    /**
+     * The container's root file system, as conf/deploy/container-root.sh lays it out and the
+     * Containerfile copies it, run as a container runtime would (chroot, user 1000, /proc and the
+     * /dev nodes a runtime provides): a user added, the server up, curl over FTPS both ways, and
+     * SIGTERM draining it. The mounts are undone before the folder is deleted.
+     */
+    @Test
+    void theContainerRootServesFtpsAsItsOwnUser() throws IOException, InterruptedException {
+        Path root = folder.resolve("container-root");
+        Process build = new ProcessBuilder("conf/deploy/container-root.sh", root.toString()).redirectErrorStream(true)
+                .start();
+        String built = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(build.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, build.exitValue(), built);
+        Files.createDirectories(root.resolve("proc"));
+        Files.createDirectories(root.resolve("dev"));
+        for (String[] node : List.of(new String[] {"null", "3"}, new String[] {"urandom", "9"}, new String[] {"random", "8"})) {
+            assertEquals(0, new ProcessBuilder("mknod", "-m", "666", root.resolve("dev/" + node[0]).toString(), "c", "1",
+                    node[1]).start().waitFor());
+        }
+        assertEquals(0, new ProcessBuilder("mount", "-t", "proc", "proc", root.resolve("proc").toString()).start()
+                .waitFor());
+        try {
+            Process add = chroot(root, "user", "add", "alice", "--password-stdin", "--config",
+                    "/etc/loomftp/loomftp.json");
+            add.getOutputStream().write("container-password\n".getBytes(StandardCharsets.UTF_8));
+            add.getOutputStream().close();
+            assertTrue(add.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, add.exitValue());
+            Process server = chroot(root, "serve", "--config", "/etc/loomftp/loomftp.json", "--port", "0");
+            try {
+                int port = awaitAnyPort(server);
+                Path upload = Files.writeString(folder.resolve("hello.txt"), "hello from the container\n");
+                Process put = new ProcessBuilder("curl", "-sS", "--ssl-reqd", "-k", "-u", "alice:container-password",
+                        "-T", upload.toString(), "ftp://127.0.0.1:" + port + "/").start();
+                assertTrue(put.waitFor(60, TimeUnit.SECONDS));
+                assertEquals(0, put.exitValue(), errorOf(put));
+                Process get = new ProcessBuilder("curl", "-sS", "--ssl-reqd", "-k", "-u", "alice:container-password",
+                        "ftp://127.0.0.1:" + port + "/hello.txt").start();
+                String back = new String(get.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(get.waitFor(60, TimeUnit.SECONDS));
+                assertEquals("hello from the container\n", back);
+                assertEquals(1000, (int) Files.getAttribute(root.resolve("var/lib/loomftp/data/alice/hello.txt"),
+                        "unix:uid"), "written by the container's own user");
+            } finally {
+                server.destroy();
+                assertTrue(server.waitFor(30, TimeUnit.SECONDS), "SIGTERM stops it");
+            }
+        } finally {
+            Process umount = new ProcessBuilder("umount", root.resolve("proc").toString()).start();
+            if (!umount.waitFor(30, TimeUnit.SECONDS) || umount.exitValue() != 0) {
+                new ProcessBuilder("umount", "-l", root.resolve("proc").toString()).start().waitFor();
+            }
+        }
+        assertTrue(!Files.readString(Path.of("/proc/self/mountinfo")).contains(root.toString()), "unmounted");
+    }
+
+    private Process chroot(Path root, String... args) throws IOException {
+        List<String> command = new java.util.ArrayList<>(List.of("chroot", "--userspec=1000:1000", root.toString(),
+                "/opt/loomftp/bin/loomftp"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().clear();
+        builder.environment().put("PATH", "/bin");
+        return builder.start();
+    }
+
+    /** Reads the server's greeting until it names a port of its wildcard listener. */
+    private static int awaitAnyPort(Process server) throws IOException {
+        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        StringBuilder seen = new StringBuilder();
+        Pattern port = Pattern.compile("Listening on port (\\d+) of every interface");
+        for (String line; (line = out.readLine()) != null; ) {
+            seen.append(line).append('\n');
+            Matcher matcher = port.matcher(line);
+            if (matcher.find()) {
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        out.lines().forEach(ignored -> { });
+                    } catch (java.io.UncheckedIOException closed) {
+                        // The server ended, and its output with it.
+                    }
+                });
+                return Integer.parseInt(matcher.group(1));
+            }
+        }
+        throw new IOException("the server ended before it listened:\n" + seen);
+    }
+
     private byte[] bigFile(String name, int size) throws IOException, InterruptedException {
         assertEquals(0, run(List.of("user", "add", "alice", "--password-stdin", "--config", config.toString()),
                 "image-test-password\n").exitCode());
