@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ImageIT {
     private static final Pattern LISTENING = Pattern.compile("Listening on ftp://127\\.0\\.0\\.1:(\\d+)/");
+    private static final Pattern WILDCARD = Pattern.compile("Listening on port (\\d+) of every interface");
 
     @TempDir
     Path folder;
@@ -518,24 +519,7 @@ class ImageIT {
 
     /** Reads the server's greeting until it names a port of its wildcard listener. */
     private static int awaitAnyPort(Process server) throws IOException {
-        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-        StringBuilder seen = new StringBuilder();
-        Pattern port = Pattern.compile("Listening on port (\\d+) of every interface");
-        for (String line; (line = out.readLine()) != null; ) {
-            seen.append(line).append('\n');
-            Matcher matcher = port.matcher(line);
-            if (matcher.find()) {
-                Thread.ofVirtual().start(() -> {
-                    try {
-                        out.lines().forEach(ignored -> { });
-                    } catch (java.io.UncheckedIOException closed) {
-                        // The server ended, and its output with it.
-                    }
-                });
-                return Integer.parseInt(matcher.group(1));
-            }
-        }
-        throw new IOException("the server ended before it listened:\n" + seen);
+        return awaitPort(server, WILDCARD);
     }
 
     private byte[] bigFile(String name, int size) throws IOException, InterruptedException {
@@ -609,11 +593,16 @@ class ImageIT {
 
     /** Reads the server's greeting until it names its port. */
     private static int awaitPort(Process server) throws IOException {
+        return awaitPort(server, LISTENING);
+    }
+
+    /** Reads the server's greeting until a line matches {@code listening}, whose group 1 is the port. */
+    private static int awaitPort(Process server, Pattern listening) throws IOException {
         BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
         StringBuilder seen = new StringBuilder();
         for (String line; (line = out.readLine()) != null; ) {
             seen.append(line).append('\n');
-            Matcher matcher = LISTENING.matcher(line);
+            Matcher matcher = listening.matcher(line);
             if (matcher.find()) {
                 Thread.ofVirtual().start(() -> {
                     try {

@@ -1,7 +1,6 @@
 package dev.loomftp.cli;
 
 import dev.loomftp.config.Config;
-import dev.loomftp.config.ConfigException;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -47,18 +46,14 @@ final class ReloadCommand implements Command {
         if (!parsed.positionals().isEmpty()) {
             throw new UsageException("unexpected argument '" + parsed.positionals().getFirst() + "'");
         }
-        Config config;
-        Optional<ProcessHandle> server;
+        ServerProcess.Target target;
         try {
-            config = ServerProcess.configuration(parsed.pathValue(CONFIG));
-            server = ServerProcess.find(config);
-        } catch (ConfigException e) {
-            io.err().println("loomftp reload: " + e.getMessage());
-            return ExitCode.CONFIG;
-        } catch (IOException e) {
-            io.err().println("loomftp reload: " + ErrorText.of(e));
-            return ExitCode.FAILURE;
+            target = ServerProcess.locate("reload", parsed.pathValue(CONFIG), io);
+        } catch (ServerProcess.NotFound e) {
+            return e.exitCode();
         }
+        Config config = target.config();
+        Optional<ProcessHandle> server = target.server();
         if (server.isEmpty()) {
             io.err().println("loomftp reload: no server is running with the pid file " + config.service().pidFile());
             return ExitCode.FAILURE;

@@ -1,7 +1,6 @@
 package dev.loomftp.cli;
 
 import dev.loomftp.config.Config;
-import dev.loomftp.config.ConfigException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -59,18 +58,14 @@ final class StopCommand implements Command {
         if (!parsed.positionals().isEmpty()) {
             throw new UsageException("unexpected argument '" + parsed.positionals().getFirst() + "'");
         }
-        Config config;
-        Optional<ProcessHandle> server;
+        ServerProcess.Target target;
         try {
-            config = ServerProcess.configuration(parsed.pathValue(CONFIG));
-            server = ServerProcess.find(config);
-        } catch (ConfigException e) {
-            io.err().println("loomftp stop: " + e.getMessage());
-            return ExitCode.CONFIG;
-        } catch (IOException e) {
-            io.err().println("loomftp stop: " + ErrorText.of(e));
-            return ExitCode.FAILURE;
+            target = ServerProcess.locate("stop", parsed.pathValue(CONFIG), io);
+        } catch (ServerProcess.NotFound e) {
+            return e.exitCode();
         }
+        Config config = target.config();
+        Optional<ProcessHandle> server = target.server();
         if (server.isEmpty()) {
             io.out().println("loomftp stop: no server is running with the pid file " + config.service().pidFile());
             return ExitCode.OK;
