@@ -3,6 +3,7 @@ package dev.loomftp;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
@@ -464,6 +465,8 @@ class ImageIT {
         String built = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(build.waitFor(120, TimeUnit.SECONDS));
         assertEquals(0, build.exitValue(), built);
+        // The Containerfile lays the writable folders over the root as user 1000's; so does this.
+        assertEquals(0, new ProcessBuilder("cp", "-a", root + "-state/.", root + "/").start().waitFor());
         Files.createDirectories(root.resolve("proc"));
         Files.createDirectories(root.resolve("dev"));
         for (String[] node : List.of(new String[] {"null", "3"}, new String[] {"urandom", "9"}, new String[] {"random", "8"})) {
@@ -505,6 +508,86 @@ class ImageIT {
             }
         }
         assertTrue(!Files.readString(Path.of("/proc/self/mountinfo")).contains(root.toString()), "unmounted");
+    }
+
+    /**
+     * The Containerfile built with podman, offline (FROM scratch: nothing to pull), and run: a
+     * user added into a volume, the server up as user 1000, curl over FTPS, and podman stop
+     * draining it. Where podman cannot run containers here (no runtime, cgroups it cannot use),
+     * the run is skipped after the build.
+     */
+    @Test
+    void thePodmanImageBuildsOfflineAndServes() throws IOException, InterruptedException {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/podman")), "podman is not installed");
+        Path root = Path.of("target/container-root");
+        Process layout = new ProcessBuilder("conf/deploy/container-root.sh").redirectErrorStream(true).start();
+        String laid = new String(layout.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(layout.waitFor(120, TimeUnit.SECONDS) && layout.exitValue() == 0, laid);
+        String tag = "localhost/loomftp-it-" + ProcessHandle.current().pid();
+        Run build = podman(List.of("build", "-q", "-f", "conf/deploy/Containerfile", "-t", tag, "."), "");
+        assertEquals(0, build.exitCode(), build.err());
+        String volume = "loomftp-it-" + ProcessHandle.current().pid();
+        try {
+            Run add = podman(List.of("run", "--rm", "-i", "--network", "host", "-v", volume + ":/var/lib/loomftp", tag,
+                    "user", "add", "alice", "--password-stdin", "--config", "/etc/loomftp/loomftp.json"),
+                    "podman-password\n");
+            assumeTrue(add.exitCode() == 0 || !add.err().contains("OCI"), "podman cannot run containers here: "
+                    + add.err());
+            assertEquals(0, add.exitCode(), add.err());
+            int port;
+            try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+                port = free.getLocalPort();
+            }
+            Run start = podman(List.of("run", "-d", "--name", volume, "--network", "host", "-v",
+                    volume + ":/var/lib/loomftp", tag, "serve", "--config", "/etc/loomftp/loomftp.json", "--port",
+                    Integer.toString(port)), "");
+            assertEquals(0, start.exitCode(), start.err());
+            try {
+                Path upload = Files.writeString(folder.resolve("hello.txt"), "hello from podman\n");
+                await().atMost(Duration.ofSeconds(60)).until(() -> new ProcessBuilder("curl", "-sS", "--ssl-reqd",
+                        "-k", "-u", "alice:podman-password", "-T", upload.toString(), "ftp://127.0.0.1:" + port + "/")
+                        .start().waitFor() == 0);
+                Process get = new ProcessBuilder("curl", "-sS", "--ssl-reqd", "-k", "-u", "alice:podman-password",
+                        "ftp://127.0.0.1:" + port + "/hello.txt").start();
+                String back = new String(get.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(get.waitFor(60, TimeUnit.SECONDS));
+                assertEquals("hello from podman\n", back);
+            } finally {
+                Run stop = podman(List.of("stop", "--time", "40", volume), "");
+                Run logs = podman(List.of("logs", volume), "");
+                podman(List.of("rm", "-f", volume), "");
+                assertEquals(0, stop.exitCode(), stop.err());
+                assertTrue((logs.out() + logs.err()).contains("server stopped"), logs.out() + logs.err());
+            }
+        } finally {
+            podman(List.of("volume", "rm", "-f", volume), "");
+            podman(List.of("rmi", "-f", tag), "");
+        }
+    }
+
+    /**
+     * podman as root in a sandbox like this one: runc (crun refuses hybrid cgroups), and no
+     * default ulimits, which an unprivileged sandbox cannot raise.
+     */
+    private Run podman(List<String> args, String input) throws IOException, InterruptedException {
+        Path conf = folder.resolve("containers.conf");
+        if (!Files.exists(conf)) {
+            Files.writeString(conf, "[containers]\ndefault_ulimits = []\n");
+        }
+        List<String> command = new java.util.ArrayList<>(List.of("podman"));
+        if (Files.isExecutable(Path.of("/usr/sbin/runc"))) {
+            command.addAll(List.of("--runtime", "/usr/sbin/runc"));
+        }
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("CONTAINERS_CONF", conf.toString());
+        Process process = builder.start();
+        process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().close();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(300, TimeUnit.SECONDS));
+        return new Run(process.exitValue(), out, err);
     }
 
     private Process chroot(Path root, String... args) throws IOException {
