@@ -10,8 +10,7 @@ import java.nio.channels.SeekableByteChannel;
  * the mount's usage what a finished upload added. What a cut one leaves is seen at the next
  * measure.
  */
-final class QuotaChannel implements SeekableByteChannel {
-    private final SeekableByteChannel channel;
+final class QuotaChannel extends ForwardingChannel {
     private final QuotaUsage usage;
     private final long longest;
     private final long replaced;
@@ -25,7 +24,7 @@ final class QuotaChannel implements SeekableByteChannel {
      */
     QuotaChannel(SeekableByteChannel channel, QuotaUsage usage, long longest, long replaced, long newFiles,
             VirtualPath path) {
-        this.channel = channel;
+        super(channel);
         this.usage = usage;
         this.longest = longest;
         this.replaced = replaced;
@@ -41,45 +40,8 @@ final class QuotaChannel implements SeekableByteChannel {
         return channel.write(buffer);
     }
 
-    @Override
-    public int read(ByteBuffer buffer) throws IOException {
-        return channel.read(buffer);
-    }
-
-    @Override
-    public long position() throws IOException {
-        return channel.position();
-    }
-
-    @Override
-    public SeekableByteChannel position(long position) throws IOException {
-        channel.position(position);
-        return this;
-    }
-
-    @Override
-    public long size() throws IOException {
-        return channel.size();
-    }
-
-    @Override
-    public SeekableByteChannel truncate(long size) throws IOException {
-        channel.truncate(size);
-        return this;
-    }
-
-    @Override
-    public boolean isOpen() {
-        return channel.isOpen();
-    }
-
     /** Counts what the finished file takes in place of what it replaced; call it once, before closing. */
     void count() throws IOException {
         usage.add(channel.size() - replaced, newFiles);
-    }
-
-    @Override
-    public void close() throws IOException {
-        channel.close();
     }
 }

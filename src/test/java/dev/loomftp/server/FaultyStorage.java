@@ -1,6 +1,7 @@
 package dev.loomftp.server;
 
 import dev.loomftp.storage.FileEntry;
+import dev.loomftp.storage.ForwardingChannel;
 import dev.loomftp.storage.LocalStorage;
 import dev.loomftp.storage.Storage;
 import dev.loomftp.storage.StorageOpener;
@@ -101,11 +102,9 @@ final class FaultyStorage implements Storage {
      * A channel that takes bytes from the budgets before it moves them. Not a FileChannel, so
      * downloads from it go through a buffer rather than the kernel's zero-copy path.
      */
-    private final class Failing implements SeekableByteChannel {
-        private final SeekableByteChannel channel;
-
+    private final class Failing extends ForwardingChannel {
         Failing(SeekableByteChannel channel) {
-            this.channel = channel;
+            super(channel);
         }
 
         @Override
@@ -122,38 +121,6 @@ final class FaultyStorage implements Storage {
                 throw error.get();
             }
             return channel.write(buffer);
-        }
-
-        @Override
-        public long position() throws IOException {
-            return channel.position();
-        }
-
-        @Override
-        public SeekableByteChannel position(long position) throws IOException {
-            channel.position(position);
-            return this;
-        }
-
-        @Override
-        public long size() throws IOException {
-            return channel.size();
-        }
-
-        @Override
-        public SeekableByteChannel truncate(long size) throws IOException {
-            channel.truncate(size);
-            return this;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return channel.isOpen();
-        }
-
-        @Override
-        public void close() throws IOException {
-            channel.close();
         }
     }
 }
