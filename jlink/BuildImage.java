@@ -35,6 +35,8 @@ public final class BuildImage {
         deleteTree(output);
         List<String> addModules = new ArrayList<>(List.of(module));
         addModules.addAll(readList(jlinkDir.resolve("modules.txt")));
+        List<String> jarsNeed = readList(jlinkDir.resolve("jars-modules.txt"));
+        addModules.addAll(jarsNeed);
         List<String> jlinkArgs = new ArrayList<>(List.of(
                 "--module-path", classes + java.io.File.pathSeparator + modules,
                 "--add-modules", String.join(",", addModules),
@@ -48,15 +50,22 @@ public final class BuildImage {
                 "--compress", "zip-6",
                 "--output", output.toString()));
         run("jlink", jlinkArgs);
+        List<String> external = placeExternalModules(output, modules);
 
         Path launcher = output.resolve("bin/loomftp");
         String script = Files.readString(jlinkDir.resolve("loomftp.sh"))
                 .replace("@MODULE@", module)
+                .replace("@JARS_NEED@", String.join(",", jarsNeed))
                 .replace("@MAIN_CLASS@", mainClass);
         Files.writeString(launcher, script);
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
 
-        trainAheadOfTimeCache(output, module, mainClass);
+        trainAheadOfTimeCache(output, module, mainClass, external.isEmpty() ? List.of()
+                : List.of("--module-path", output.resolve("lib/jars").toString(),
+                        "--add-modules", "ALL-MODULE-PATH," + String.join(",", jarsNeed)));
+        if (!external.isEmpty()) {
+            System.out.println("lib/jars: " + String.join(", ", external));
+        }
         System.out.println("image: " + output + " (" + sizeOf(output) / (1024 * 1024) + " MiB)");
     }
 
@@ -67,13 +76,16 @@ public final class BuildImage {
      * instead of parsing them from the module image. The cache serves only the options it was
      * made with: the collector and the object header layout must be the launcher's.
      */
-    private static void trainAheadOfTimeCache(Path image, String module, String mainClass)
+    private static void trainAheadOfTimeCache(Path image, String module, String mainClass, List<String> modulePath)
             throws IOException, InterruptedException {
         Path cache = image.resolve("lib/loomftp.aot");
         Path java = image.resolve("bin/java");
-        var process = new ProcessBuilder(java.toString(),
-                "-XX:AOTCacheOutput=" + cache, "-XX:+UseSerialGC", "-XX:+UseCompactObjectHeaders", "-Xlog:aot=warning",
-                "-m", module + "/" + mainClass, "--aot-training")
+        List<String> command = new ArrayList<>(List.of(java.toString(),
+                "-XX:AOTCacheOutput=" + cache, "-XX:+UseSerialGC", "-XX:+UseCompactObjectHeaders", "-Xlog:aot=warning"));
+        // The launcher's module path: a cache serves only the module path it was made with.
+        command.addAll(modulePath);
+        command.addAll(List.of("-m", module + "/" + mainClass, "--aot-training"));
+        var process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -83,6 +95,38 @@ public final class BuildImage {
             System.out.print(output);
             Files.deleteIfExists(cache);
         }
+    }
+
+    /**
+     * Copies the jars of the modules jlink could not link into {@code lib/jars}: automatic modules
+     * (the AWS SDK's jars have no module descriptor, and jlink takes only real modules) and the
+     * modules that only they need. The launcher puts that folder on the module path.
+     *
+     * @return the names of the modules placed there
+     */
+    private static List<String> placeExternalModules(Path image, Path modules) throws IOException {
+        java.util.Set<String> linked = new java.util.HashSet<>();
+        try (var jimage = java.nio.file.FileSystems.newFileSystem(java.net.URI.create("jrt:/"),
+                Map.of("java.home", image.toString()))) {
+            try (Stream<Path> names = Files.list(jimage.getPath("/modules"))) {
+                names.forEach(name -> linked.add(name.getFileName().toString()));
+            }
+        }
+        List<String> placed = new ArrayList<>();
+        Path ext = image.resolve("lib/jars");
+        try (Stream<Path> jars = Files.list(modules)) {
+            for (Path jar : jars.filter(path -> path.toString().endsWith(".jar")).sorted().toList()) {
+                for (var reference : java.lang.module.ModuleFinder.of(jar).findAll()) {
+                    String name = reference.descriptor().name();
+                    if (!linked.contains(name)) {
+                        Files.createDirectories(ext);
+                        Files.copy(jar, ext.resolve(jar.getFileName()));
+                        placed.add(name);
+                    }
+                }
+            }
+        }
+        return placed;
     }
 
     private static void run(String tool, List<String> args) {

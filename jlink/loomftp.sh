@@ -38,4 +38,9 @@ aot=
 if [ -f "$bin/../lib/loomftp.aot" ]; then
   aot="-XX:AOTCache=$bin/../lib/loomftp.aot -Xlog:aot=off -Xlog:cds=off"
 fi
-exec "$bin/java" $gc $mem $headers $aot $LOOMFTP_JAVA_OPTS "-Dloomftp.command=$0" -m @MODULE@/@MAIN_CLASS@ "$@"
+# The modules jlink cannot link (the AWS SDK's jars, for mounts on object storage) are in lib/jars.
+ext=
+if [ -d "$bin/../lib/jars" ]; then
+  ext="--module-path $bin/../lib/jars --add-modules ALL-MODULE-PATH,@JARS_NEED@"
+fi
+exec "$bin/java" $gc $mem $headers $ext $aot $LOOMFTP_JAVA_OPTS "-Dloomftp.command=$0" -m @MODULE@/@MAIN_CLASS@ "$@"

@@ -12,6 +12,17 @@ module dev.loomftp {
     requires jdk.management;
     // Hooks that POST to a URL.
     requires java.net.http;
+    // Mounts on S3-compatible object storage, through the AWS SDK. Its jars are automatic modules,
+    // which jlink cannot link: the image carries them in lib/jars, on the module path its launcher
+    // gives, so they are required here as optional at link time.
+    requires static software.amazon.awssdk.services.s3;
+    requires static software.amazon.awssdk.core;
+    requires static software.amazon.awssdk.awscore;
+    requires static software.amazon.awssdk.auth;
+    requires static software.amazon.awssdk.regions;
+    requires static software.amazon.awssdk.http;
+    requires static software.amazon.awssdk.http.apache5;
+    requires static software.amazon.awssdk.utils;
 
     opens dev.loomftp.config to com.fasterxml.jackson.databind;
     opens dev.loomftp.bench to com.fasterxml.jackson.databind;

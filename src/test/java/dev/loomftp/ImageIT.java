@@ -132,6 +132,67 @@ class ImageIT {
     }
 
     /**
+     * Homes on object storage (Ceph RGW) from the image, whose launcher puts the SDK's jars on the
+     * module path: credentials from the environment as an operator gives them, never in the file
+     * or the log; a wrong secret stops the start with the reason.
+     */
+    @Test
+    void serveKeepsHomesOnObjectStorage() throws Exception {
+        dev.loomftp.s3.S3Engine engine = dev.loomftp.s3.S3Engine.shared();
+        String bucket = engine.newBucket();
+        Files.writeString(config, """
+                {
+                  "listeners": [ { "address": "127.0.0.1", "port": 0 } ],
+                  "passive": { "minPort": 43000, "maxPort": 43999 },
+                  "storage": { "root": "data", "mounts": [
+                    { "path": "/", "s3": { "bucket": "%s", "prefix": "homes/{user}/", "endpoint": "%s" } },
+                    { "path": "/Public", "source": "Public" } ] },
+                  "users": { "file": "users.txt" },
+                  "logging": { "level": "info", "file": "logs/loomftp.log" }
+                }
+                """.formatted(bucket, engine.endpoint()));
+        assertEquals(0, run(List.of("user", "add", "alice", "--password-stdin", "--config", config.toString()),
+                "image-test-password\n").exitCode());
+        Map<String, String> wrong = Map.of("AWS_ACCESS_KEY_ID", dev.loomftp.s3.S3Engine.ACCESS_KEY,
+                "AWS_SECRET_ACCESS_KEY", "not-the-secret");
+        Run refused = run(List.of("serve", "--config", config.toString()), "", wrong);
+        assertTrue(refused.exitCode() != 0 && refused.err().contains("object storage refused access to bucket " + bucket),
+                refused.err());
+        assertTrue(!refused.err().contains("not-the-secret") && !refused.out().contains("not-the-secret"));
+
+        Map<String, String> credentials = Map.of("AWS_ACCESS_KEY_ID", dev.loomftp.s3.S3Engine.ACCESS_KEY,
+                "AWS_SECRET_ACCESS_KEY", dev.loomftp.s3.S3Engine.SECRET_KEY);
+        Run check = run(List.of("check", "--config", config.toString()), "", credentials);
+        assertTrue(check.out().contains("/ is s3://" + bucket + "/homes/{user}/ at " + engine.endpoint()), check.out());
+        Process server = start(List.of("serve", "--config", config.toString()), credentials);
+        try {
+            int port = awaitPort(server);
+            byte[] content = new byte[11 * 1024 * 1024 + 5];
+            new Random(6).nextBytes(content);
+            FTPClient client = new FTPClient();
+            client.setDefaultTimeout(20_000);
+            client.connect("127.0.0.1", port);
+            assertTrue(client.login("alice", "image-test-password"), client.getReplyString());
+            client.setFileType(FTP.BINARY_FILE_TYPE);
+            client.enterLocalPassiveMode();
+            assertTrue(client.storeFile("upload.bin", new ByteArrayInputStream(content)), client.getReplyString());
+            ByteArrayOutputStream downloaded = new ByteArrayOutputStream();
+            assertTrue(client.retrieveFile("upload.bin", downloaded), client.getReplyString());
+            assertArrayEquals(content, downloaded.toByteArray());
+            assertArrayEquals(content, engine.client().getObjectAsBytes(
+                    request -> request.bucket(bucket).key("homes/alice/upload.bin")).asByteArray());
+            client.logout();
+            client.disconnect();
+        } finally {
+            server.destroy();
+            assertTrue(server.waitFor(20, TimeUnit.SECONDS), "the server stops on SIGTERM");
+        }
+        String log = Files.readString(folder.resolve("logs/loomftp.log"));
+        assertTrue(log.contains("transfer user=alice STOR /upload.bin bytes=" + (11 * 1024 * 1024 + 5)), log);
+        assertTrue(!log.contains(dev.loomftp.s3.S3Engine.SECRET_KEY) && !log.contains("not-the-secret"), "no secret in the log");
+    }
+
+    /**
      * {@code check} before the first start announces the certificate the start will make and writes
      * nothing; after it, shows that certificate, with the fingerprint the server logged.
      */

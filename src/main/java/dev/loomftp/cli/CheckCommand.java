@@ -228,9 +228,13 @@ final class CheckCommand implements Command {
         List<String> lines = new ArrayList<>();
         lines.add("root " + storage.root() + (Files.isDirectory(storage.root()) ? "" : " (made at the first start)"));
         for (Config.Mount mount : storage.mounts()) {
-            lines.add(mount.path() + " is " + storage.root().resolve(mount.source()) + ", "
-                    + (mount.access().writable() ? "read-write" : "read-only")
-                    + (mount.source().contains(Config.Mount.USER_PLACEHOLDER) ? ", each user's own" : ""));
+            Config.ObjectStore objects = mount.objects();
+            String where = objects == null ? storage.root().resolve(mount.source()).toString()
+                    : "s3://" + objects.bucket() + "/" + objects.prefix()
+                    + (objects.endpoint() != null ? " at " + objects.endpoint() : "") + " (region " + objects.region()
+                    + (objects.profile() != null ? ", profile " + objects.profile() : "") + ")";
+            lines.add(mount.path() + " is " + where + ", " + (mount.access().writable() ? "read-write" : "read-only")
+                    + (mount.shared() ? "" : ", each user's own"));
         }
         lines.add("uploads are " + switch (storage.uploads()) {
             case ATOMIC -> "atomic: written beside the file, renamed over it when whole, deleted when cut";

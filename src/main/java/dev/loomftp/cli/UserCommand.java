@@ -3,9 +3,11 @@ package dev.loomftp.cli;
 import dev.loomftp.config.Config;
 import dev.loomftp.config.ConfigException;
 import dev.loomftp.config.ConfigLoader;
+import dev.loomftp.s3.S3Clients;
 import dev.loomftp.storage.LocalStorage;
 import dev.loomftp.storage.Quota;
 import dev.loomftp.storage.QuotaUsage;
+import dev.loomftp.storage.Storage;
 import dev.loomftp.users.FileUserStore;
 import dev.loomftp.users.PasswordHasher;
 import dev.loomftp.users.PlainTextImport;
@@ -174,28 +176,36 @@ final class UserCommand implements Command {
      * measured now: {@code alice  /: 1.5 MiB of 10 MiB, 12 of 1000 files}.
      */
     private static int list(FileUserStore store, Config config, Io io) throws UserStoreException {
-        for (String name : store.list()) {
-            List<String> quotas = new java.util.ArrayList<>();
-            Config.UserOverride override = config.users().overrideFor(name);
-            for (Config.Mount mount : config.storage().mounts()) {
-                Quota quota = override.quotas().getOrDefault(mount.path(), mount.quota());
-                if (quota.limited()) {
-                    quotas.add(mount.path() + ": " + measured(config.storage().root()
-                            .resolve(mount.source().replace(Config.Mount.USER_PLACEHOLDER, name)), quota));
+        try (S3Clients objectStores = new S3Clients()) {
+            for (String name : store.list()) {
+                List<String> quotas = new java.util.ArrayList<>();
+                Config.UserOverride override = config.users().overrideFor(name);
+                for (Config.Mount mount : config.storage().mounts()) {
+                    Quota quota = override.quotas().getOrDefault(mount.path(), mount.quota());
+                    if (quota.limited()) {
+                        quotas.add(mount.path() + ": " + measured(config, mount, name, quota, objectStores));
+                    }
                 }
+                io.out().println(quotas.isEmpty() ? name : name + "  " + String.join("; ", quotas));
             }
-            io.out().println(quotas.isEmpty() ? name : name + "  " + String.join("; ", quotas));
         }
         return ExitCode.OK;
     }
 
-    /** What the folder holds of {@code quota}; a folder not made yet holds nothing. */
-    private static String measured(Path folder, Quota quota) {
-        if (!Files.isDirectory(folder)) {
-            return quota.describe(new QuotaUsage.Use(0, 0));
-        }
+    /** What the user's folder of {@code mount} holds of {@code quota}; a folder not made yet holds nothing. */
+    private static String measured(Config config, Config.Mount mount, String name, Quota quota, S3Clients objectStores) {
         try {
-            return quota.describe(new QuotaUsage(new LocalStorage(folder), java.time.Clock.systemUTC()).now());
+            Storage storage;
+            if (mount.objects() != null) {
+                storage = objectStores.open(mount.objects(), name);
+            } else {
+                Path folder = config.storage().root().resolve(mount.source().replace(Config.Mount.USER_PLACEHOLDER, name));
+                if (!Files.isDirectory(folder)) {
+                    return quota.describe(new QuotaUsage.Use(0, 0));
+                }
+                storage = new LocalStorage(folder);
+            }
+            return quota.describe(new QuotaUsage(storage, java.time.Clock.systemUTC()).now());
         } catch (IOException e) {
             return "cannot be measured: " + ErrorText.of(e);
         }

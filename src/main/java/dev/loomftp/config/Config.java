@@ -160,11 +160,20 @@ public record Config(
      *                    file lists them
      * @param quota       the most it may hold; each user's own when its source is each user's
      */
-    public record Mount(String path, String source, Access access, Set<Permission> permissions, Quota quota) {
+    public record Mount(String path, String source, Access access, Set<Permission> permissions, Quota quota,
+            ObjectStore objects) {
         public static final String USER_PLACEHOLDER = "{user}";
 
         public Mount {
             permissions = Set.copyOf(permissions);
+            if ((source == null) == (objects == null)) {
+                throw new IllegalArgumentException("a mount has a source folder or object storage, not both");
+            }
+        }
+
+        /** A mount on a folder under the storage root. */
+        public Mount(String path, String source, Access access, Set<Permission> permissions, Quota quota) {
+            this(path, source, access, permissions, quota, null);
         }
 
         /** A mount without a quota. */
@@ -172,9 +181,42 @@ public record Config(
             this(path, source, access, permissions, Quota.NONE);
         }
 
+        /** Whether every user sees the same files here: its source names no user. */
+        public boolean shared() {
+            return !(objects != null ? objects.prefix() : source).contains(USER_PLACEHOLDER);
+        }
+
         /** A mount whose permissions are those of its access, without a quota. */
         public Mount(String path, String source, Access access) {
             this(path, source, access, access.permissions());
+        }
+    }
+
+    /**
+     * A mount's files on S3-compatible object storage. Credentials are never here: they come from
+     * the AWS SDK's usual places (the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY variables, the
+     * shared credentials file and its {@code profile}, a container or instance role).
+     *
+     * @param bucket        the bucket
+     * @param prefix        where the mount's root lies in it: empty, or ending with "/"; it may
+     *                      hold {@value Mount#USER_PLACEHOLDER}
+     * @param endpoint      the service's address; null for AWS itself
+     * @param region        the region requests are signed for
+     * @param pathStyle     whether the bucket goes in the path rather than the host name, as most
+     *                      engines other than AWS want
+     * @param profile       the profile of the shared credentials file; null for the default chain
+     * @param partSize      the bytes of each part of an upload; an upload is at most 10,000 parts
+     * @param partsInFlight how many parts of one upload are sent at once while the next fills
+     */
+    public record ObjectStore(String bucket, String prefix, java.net.URI endpoint, String region, boolean pathStyle,
+            String profile, long partSize, int partsInFlight) {
+        public static final String DEFAULT_REGION = "us-east-1";
+        public static final long DEFAULT_PART_SIZE = 8L * 1024 * 1024;
+        public static final int DEFAULT_PARTS_IN_FLIGHT = 1;
+
+        /** The same store under another prefix. */
+        public ObjectStore withPrefix(String other) {
+            return new ObjectStore(bucket, other, endpoint, region, pathStyle, profile, partSize, partsInFlight);
         }
     }
 

@@ -7,6 +7,7 @@ import dev.loomftp.config.Config.Listener;
 import dev.loomftp.config.Config.Logging;
 import dev.loomftp.config.Config.Logins;
 import dev.loomftp.config.Config.Mount;
+import dev.loomftp.config.Config.ObjectStore;
 import dev.loomftp.config.Config.Passive;
 import dev.loomftp.config.Config.Policy;
 import dev.loomftp.config.Config.Service;
@@ -51,6 +52,8 @@ final class ConfigBinder {
     /** The lowest bandwidth limit: below it, a transfer would trip the clients' own timeouts. */
     private static final long MIN_RATE = 1024;
     private static final Pattern BYTE_SIZE = Pattern.compile("(\\d{1,15})([KMGT]?)");
+    /** S3's rule for bucket names (without the rarer ones about look-alike IP addresses). */
+    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     /** A DNS name: labels of letters, digits and hyphens, with at least one letter somewhere. */
     private static final Pattern HOST_NAME = Pattern.compile(
             "(?=.*[A-Za-z])[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
@@ -301,13 +304,78 @@ final class ConfigBinder {
     }
 
     private static Mount mount(ConfigNode node) throws ConfigException {
-        node.object("path", "source", "access", "permissions", "quota");
+        node.object("path", "source", "s3", "access", "permissions", "quota");
         String path = mountPath(node.get("path"));
-        String source = mountSource(node.get("source"));
+        if (node.has("source") == node.has("s3")) {
+            throw node.error("must have either \"source\" (a folder under storage.root) or \"s3\" (a bucket)");
+        }
+        String source = node.has("source") ? mountSource(node.get("source")) : null;
+        ObjectStore objects = node.has("s3") ? objectStore(node.get("s3")) : null;
         Access access = node.has("access") ? choice(node.get("access"), Access.class) : Access.READ_WRITE;
         return new Mount(path, source, access,
                 node.has("permissions") ? permissions(node.get("permissions")) : access.permissions(),
-                node.has("quota") ? quota(node.get("quota")) : Quota.NONE);
+                node.has("quota") ? quota(node.get("quota")) : Quota.NONE, objects);
+    }
+
+    /**
+     * {@code {"bucket": "ftp", "prefix": "homes/{user}/", "endpoint": "http://127.0.0.1:7480",
+     * "region": "us-east-1", "pathStyle": true, "profile": "ftp", "partSize": "8M",
+     * "partsInFlight": 1}}: only the bucket is needed.
+     */
+    private static ObjectStore objectStore(ConfigNode node) throws ConfigException {
+        node.object("bucket", "prefix", "endpoint", "region", "pathStyle", "profile", "partSize", "partsInFlight");
+        String bucket = node.get("bucket").string();
+        if (!BUCKET.matcher(bucket).matches()) {
+            throw node.get("bucket").error("must be a bucket name: 3 to 63 lower-case letters, digits, dots and"
+                    + " hyphens, not " + node.get("bucket").describe());
+        }
+        String prefix = node.has("prefix") ? objectPrefix(node.get("prefix")) : "";
+        java.net.URI endpoint = null;
+        if (node.has("endpoint")) {
+            try {
+                endpoint = new java.net.URI(node.get("endpoint").string());
+            } catch (java.net.URISyntaxException e) {
+                endpoint = null;
+            }
+            if (endpoint == null || endpoint.getHost() == null
+                    || !("http".equals(endpoint.getScheme()) || "https".equals(endpoint.getScheme()))) {
+                throw node.get("endpoint").error("must be an http:// or https:// address, like"
+                        + " \"https://s3.example.com\", not " + node.get("endpoint").describe());
+            }
+        }
+        String region = node.has("region") ? node.get("region").string() : ObjectStore.DEFAULT_REGION;
+        if (region.isBlank()) {
+            throw node.get("region").error("must not be empty");
+        }
+        long partSize = node.has("partSize") ? byteSize(node.get("partSize")) : ObjectStore.DEFAULT_PART_SIZE;
+        if (partSize < 5L * 1024 * 1024 || partSize > 1024L * 1024 * 1024) {
+            throw node.get("partSize").error("must be from 5M to 1G, as S3 takes parts of at least 5 MiB, not "
+                    + node.get("partSize").describe());
+        }
+        return new ObjectStore(bucket, prefix, endpoint, region,
+                node.has("pathStyle") ? node.get("pathStyle").bool() : endpoint != null,
+                node.has("profile") ? node.get("profile").string() : null, partSize,
+                node.has("partsInFlight") ? node.get("partsInFlight").integer(1, 16)
+                        : ObjectStore.DEFAULT_PARTS_IN_FLIGHT);
+    }
+
+    /** Folder names joined by "/", as a key prefix: "" or ending with "/", never climbing out. */
+    private static String objectPrefix(ConfigNode node) throws ConfigException {
+        String prefix = node.string();
+        String trimmed = prefix.startsWith("/") ? prefix.substring(1) : prefix;
+        if (trimmed.endsWith("/")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        }
+        if (trimmed.isEmpty()) {
+            return "";
+        }
+        for (String segment : trimmed.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                throw node.error("must be folder names joined by \"/\", like \"homes/{user}/\", not "
+                        + node.describe());
+            }
+        }
+        return trimmed + "/";
     }
 
     /** {@code {"bytes": "10G", "files": 100000}}; either may be left out, or null, for no limit. */

@@ -4,6 +4,8 @@ import dev.loomftp.config.Config;
 import dev.loomftp.protocol.Cidr;
 import dev.loomftp.protocol.DataAddress;
 import dev.loomftp.protocol.ProxyHeader;
+import dev.loomftp.s3.OrphanUploads;
+import dev.loomftp.s3.S3Clients;
 import dev.loomftp.storage.StorageOpener;
 import dev.loomftp.tls.TlsContext;
 import dev.loomftp.users.UserStore;
@@ -128,14 +130,16 @@ public final class FtpServer implements AutoCloseable {
         Config.Passive passive = config.passive();
         Optional<TlsContext> tls = tlsFor(config);
         TransferLog transferLog = TransferLog.open(config.logging(), java.time.ZoneId.systemDefault());
+        S3Clients objectStores = new S3Clients();
         ServerContext context = new ServerContext(config, users, new PassivePorts(passive.minPort(), passive.maxPort()),
                 tls, new LoginGuard(config.logins(), java.time.Clock.systemUTC()), new LongAdder(), transferLog, storages,
                 new QuotaBook(java.time.Clock.systemUTC()), new Metrics(), new BandwidthBook(config),
-                new Hooks(config.hooks()));
+                new Hooks(config.hooks()), objectStores);
         List<ServerSocketChannel> listeners = new ArrayList<>();
         Selector selector = Selector.open();
         FtpServer server;
         try {
+            checkBuckets(context);
             createFolders(context);
             for (Config.Listener listener : config.listeners()) {
                 listeners.add(listen(listener, selector, false));
@@ -150,6 +154,7 @@ public final class FtpServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             closeAll(listeners, selector);
             transferLog.close();
+            objectStores.close();
             throw e;
         }
         server.acceptor.start();
@@ -201,7 +206,9 @@ public final class FtpServer implements AutoCloseable {
             ServerContext candidate = new ServerContext(next, users, ports, tlsFor(next), current.loginGuard(),
                     current.internalErrors(), current.transferLog(), current.storages(), current.quotas(),
                     current.metrics(), new BandwidthBook(next),
-                    next.hooks().equals(current.config().hooks()) ? current.hooks() : new Hooks(next.hooks()));
+                    next.hooks().equals(current.config().hooks()) ? current.hooks() : new Hooks(next.hooks()),
+                    current.objectStores());
+            checkBuckets(candidate);
             createFolders(candidate);
             current.transferLog().reconfigure(next.logging());
             current.loginGuard().reconfigure(next.logins());
@@ -345,6 +352,12 @@ public final class FtpServer implements AutoCloseable {
             Path root = context.config().storage().root();
             Instant started = Instant.now();
             scope.fork(() -> UploadLeftovers.sweep(root, started));
+            for (Config.ObjectStore store : objectStores(context.config())) {
+                scope.fork(() -> {
+                    OrphanUploads.sweep(context.objectStores(), store, started);
+                    return null;
+                });
+            }
             try {
                 while (true) {
                     boolean permitted = permits.tryAcquire();
@@ -389,6 +402,7 @@ public final class FtpServer implements AutoCloseable {
             }
             context.hooks().close();
             context.transferLog().close();
+            context.objectStores().close();
             Logger.info("server stopped");
         }
     }
@@ -577,6 +591,23 @@ public final class FtpServer implements AutoCloseable {
         return new InetSocketAddress(InetAddress.ofLiteral(listener.address()), listener.port());
     }
 
+    /**
+     * Checks that the bucket of every mount on object storage answers, so that a wrong name,
+     * address or credential stops the start (or the reload) with the reason, rather than failing
+     * each client.
+     */
+    private static void checkBuckets(ServerContext context) throws IOException {
+        for (Config.ObjectStore store : objectStores(context.config())) {
+            context.objectStores().check(store);
+        }
+    }
+
+    /** The object stores of the mounts, one for each bucket and prefix. */
+    private static List<Config.ObjectStore> objectStores(Config config) {
+        return config.storage().mounts().stream().map(Config.Mount::objects).filter(java.util.Objects::nonNull)
+                .distinct().toList();
+    }
+
     /** The root, the shared folders, and a home for every user, so that a listing never misses them. */
     private static void createFolders(ServerContext context) throws IOException {
         java.nio.file.Files.createDirectories(context.config().storage().root());
@@ -588,7 +619,7 @@ public final class FtpServer implements AutoCloseable {
             }
         }
         for (Config.Mount mount : context.config().storage().mounts()) {
-            if (!mount.source().contains(Config.Mount.USER_PLACEHOLDER)) {
+            if (mount.source() != null && mount.shared()) {
                 java.nio.file.Files.createDirectories(context.config().storage().root().resolve(mount.source()));
             }
         }

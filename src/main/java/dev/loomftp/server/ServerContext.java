@@ -1,6 +1,7 @@
 package dev.loomftp.server;
 
 import dev.loomftp.config.Config;
+import dev.loomftp.s3.S3Clients;
 import dev.loomftp.storage.InvalidPathException;
 import dev.loomftp.storage.Permission;
 import dev.loomftp.storage.Quota;
@@ -34,10 +35,11 @@ import java.util.concurrent.atomic.LongAdder;
  * @param metrics        what the server counts for Prometheus
  * @param bandwidth      the bandwidth limits of this configuration
  * @param hooks          the hooks of this configuration
+ * @param objectStores   the clients of the mounts on object storage
  */
 record ServerContext(Config config, UserStore users, PassivePorts passivePorts, Optional<TlsContext> tls,
         LoginGuard loginGuard, LongAdder internalErrors, TransferLog transferLog, StorageOpener storages,
-        QuotaBook quotas, Metrics metrics, BandwidthBook bandwidth, Hooks hooks) {
+        QuotaBook quotas, Metrics metrics, BandwidthBook bandwidth, Hooks hooks, S3Clients objectStores) {
 
     /** Fires {@code event} for the session's user, from the session's client, with {@code fields} more. */
     void fire(Session session, Hooks.Event event, String... fields) {
@@ -65,18 +67,32 @@ record ServerContext(Config config, UserStore users, PassivePorts passivePorts, 
         Path root = storage.root().normalize();
         List<VirtualFileSystem.Mount> mounts = new ArrayList<>();
         for (Config.Mount mount : storage.mounts()) {
-            Path folder = root.resolve(mount.source().replace(Config.Mount.USER_PLACEHOLDER, userName)).normalize();
-            if (!folder.startsWith(root) || folder.equals(root)) {
-                throw new AccessDeniedException(mount.path());
-            }
             Config.UserOverride override = config.users().overrideFor(userName);
             Set<Permission> permissions = override.permissions().getOrDefault(mount.path(), mount.permissions());
             Quota quota = override.quotas().getOrDefault(mount.path(), mount.quota());
-            Storage opened = storages.open(folder);
+            Object folder;
+            Storage opened;
+            if (mount.objects() != null) {
+                opened = objectStores.open(mount.objects(), userName);
+                folder = opened.toString();
+            } else {
+                Path local = root.resolve(mount.source().replace(Config.Mount.USER_PLACEHOLDER, userName)).normalize();
+                if (!local.startsWith(root) || local.equals(root)) {
+                    throw new AccessDeniedException(mount.path());
+                }
+                opened = storages.open(local);
+                folder = local;
+            }
             mounts.add(new VirtualFileSystem.Mount(virtualPath(mount.path()), opened, permissions, quota,
                     quota.limited() ? quotas.usageOf(folder, opened) : null));
         }
         return new VirtualFileSystem(mounts);
+    }
+
+    /** The storage of a mount that every user shares. */
+    private Storage openShared(Config.Mount mount) throws IOException {
+        return mount.objects() != null ? objectStores.open(mount.objects(), null)
+                : storages.open(config.storage().root().normalize().resolve(mount.source()).normalize());
     }
 
     /**
@@ -86,13 +102,11 @@ record ServerContext(Config config, UserStore users, PassivePorts passivePorts, 
      * @return empty when no mount is shared
      */
     Optional<VirtualFileSystem> anonymousView() throws IOException {
-        Path root = config.storage().root().normalize();
         List<VirtualFileSystem.Mount> mounts = new ArrayList<>();
         for (Config.Mount mount : config.storage().mounts()) {
-            if (!mount.source().contains(Config.Mount.USER_PLACEHOLDER)) {
+            if (mount.shared()) {
                 VirtualPath at = mounts.isEmpty() ? VirtualPath.ROOT : virtualPath(mount.path());
-                mounts.add(new VirtualFileSystem.Mount(at, storages.open(root.resolve(mount.source()).normalize()),
-                        Permission.readOnly()));
+                mounts.add(new VirtualFileSystem.Mount(at, openShared(mount), Permission.readOnly()));
             }
         }
         return mounts.isEmpty() ? Optional.empty() : Optional.of(new VirtualFileSystem(mounts));

@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * Where a mount's files live. Paths are relative to the storage's own root and already
- * normalized by {@link VirtualPath}. A local folder today; object storage can follow.
+ * normalized by {@link VirtualPath}: a local folder ({@link LocalStorage}) or a prefix of an S3 bucket.
  *
  * <p>Implementations must keep every operation inside their root: a path that leads out (through
  * a symbolic link, say) fails with {@link java.nio.file.AccessDeniedException}, and a missing entry
@@ -35,6 +35,14 @@ public interface Storage {
      * which lets transfers send it without copying.
      */
     SeekableByteChannel openRead(VirtualPath path) throws IOException;
+
+    /**
+     * Whether {@link #openWrite} returns an {@link AtomicChannel}: a file written changes only when
+     * its channel closes, all at once, so uploads need no hidden file beside it (object storage).
+     */
+    default boolean writesWhole() {
+        return false;
+    }
 
     /** Creates or truncates a file and opens it for writing. Its folder must exist. */
     default SeekableByteChannel openWrite(VirtualPath path) throws IOException {

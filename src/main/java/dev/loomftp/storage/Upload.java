@@ -7,7 +7,8 @@ import java.nio.channels.SeekableByteChannel;
  * A file being uploaded, written as its {@link UploadPolicy} says: into the target itself, or
  * into a hidden file that {@link #commit} renames over the target. Closing an upload that was not
  * committed deletes a temporary file ({@link UploadPolicy#ATOMIC}) and keeps a partial one
- * ({@link UploadPolicy#ATOMIC_RESUMABLE}) for a later resume.
+ * ({@link UploadPolicy#ATOMIC_RESUMABLE}) for a later resume. On a storage that
+ * {@linkplain Storage#writesWhole writes whole}, the target changes at commit and never before.
  */
 public final class Upload implements AutoCloseable {
     /** Where the bytes go, and so what a cut upload leaves. */
@@ -19,7 +20,12 @@ public final class Upload implements AutoCloseable {
         /** The target itself, under an atomic policy (APPE, REST + STOR): restored when the storage fails. */
         IN_PLACE,
         /** The target itself, under {@link UploadPolicy#DIRECT}: left as it is, whatever happens. */
-        DIRECT
+        DIRECT,
+        /**
+         * The target itself on a storage that {@linkplain Storage#writesWhole writes whole}: it
+         * changes only at commit, whatever the policy, and is left as it was otherwise.
+         */
+        WHOLE
     }
 
     private final Storage storage;
@@ -27,17 +33,34 @@ public final class Upload implements AutoCloseable {
     private final VirtualPath written;
     private final Kind kind;
     private final SeekableByteChannel channel;
+    private final AtomicChannel whole;
     private final long start;
     private boolean finished;
 
     Upload(Storage storage, VirtualPath target, VirtualPath written, Kind kind, SeekableByteChannel channel)
             throws IOException {
+        this(storage, target, written, kind, channel, null);
+    }
+
+    /**
+     * @param channel where the bytes go, perhaps through a {@link QuotaChannel}
+     * @param whole   for {@link Kind#WHOLE}, the storage's own channel under {@code channel}
+     */
+    private Upload(Storage storage, VirtualPath target, VirtualPath written, Kind kind, SeekableByteChannel channel,
+            AtomicChannel whole) throws IOException {
         this.storage = storage;
         this.target = target;
         this.written = written;
         this.kind = kind;
         this.channel = channel;
+        this.whole = whole;
         this.start = channel.size();
+    }
+
+    /** An upload to a storage that writes whole: {@code channel} wraps {@code whole}, or is it. */
+    static Upload whole(Storage storage, VirtualPath target, SeekableByteChannel channel, AtomicChannel whole)
+            throws IOException {
+        return new Upload(storage, target, target, Kind.WHOLE, channel, whole);
     }
 
     /** Where the bytes go, from the position the upload starts at. */
@@ -70,6 +93,10 @@ public final class Upload implements AutoCloseable {
      * the size it had, and is deleted when the upload made it.
      */
     public void discard() throws IOException {
+        if (kind == Kind.WHOLE) {
+            abortWhole();
+            return;
+        }
         channel.truncate(start);
         channel.close();
         finished = true;
@@ -85,6 +112,10 @@ public final class Upload implements AutoCloseable {
      * had, except under {@link UploadPolicy#DIRECT}, which leaves everything as it is.
      */
     public void abandon() throws IOException {
+        if (kind == Kind.WHOLE) {
+            abortWhole();
+            return;
+        }
         finished = true;
         try {
             if (kind == Kind.IN_PLACE) {
@@ -98,8 +129,22 @@ public final class Upload implements AutoCloseable {
         }
     }
 
+    /** Leaves the target as it was: what was written is dropped. */
+    private void abortWhole() throws IOException {
+        finished = true;
+        try {
+            whole.abort();
+        } finally {
+            channel.close();
+        }
+    }
+
     @Override
     public void close() throws IOException {
+        if (!finished && kind == Kind.WHOLE) {
+            abortWhole();
+            return;
+        }
         channel.close();
         if (!finished && kind == Kind.TEMPORARY) {
             storage.deleteFile(written);

@@ -142,7 +142,9 @@ public final class VirtualFileSystem {
      * Starts an upload to {@code path}, where the mount allows writing, as {@code policy} says:
      * a new file (STOR) goes to a hidden file until {@link Upload#commit}; a resumed one (REST +
      * STOR, APPE) continues the hidden file a cut {@link UploadPolicy#ATOMIC_RESUMABLE} upload
-     * left, or else adds to the target itself, as adding to a file cannot be done beside it.
+     * left, or else adds to the target itself, as adding to a file cannot be done beside it. On a
+     * storage that {@linkplain Storage#writesWhole writes whole}, every upload goes to the target,
+     * which changes only at commit, whatever the policy.
      *
      * @throws UploadRunningException when another upload writes the same kept file now
      */
@@ -152,6 +154,10 @@ public final class VirtualFileSystem {
         VirtualPath target = location.inner();
         long targetSize = storage.stat(target).filter(FileEntry::isFile).map(FileEntry::size).orElse(-1L);
         QuotaRoom room = room(location.mount(), path, targetSize >= 0);
+        if (storage.writesWhole()) {
+            AtomicChannel whole = (AtomicChannel) storage.openWrite(target, mode, offset);
+            return Upload.whole(storage, target, room.limit(whole, Math.max(targetSize, 0)), whole);
+        }
         if (policy == UploadPolicy.ATOMIC && mode == WriteMode.REPLACE) {
             VirtualPath temporary = target.parent().child(UploadNames.temporary());
             return new Upload(storage, target, temporary, Upload.Kind.TEMPORARY,

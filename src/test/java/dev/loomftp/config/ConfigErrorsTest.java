@@ -58,7 +58,7 @@ class ConfigErrorsTest {
                         """, "unknown key 'maxport' in passive (known keys: minPort, maxPort, advertisedAddress, addressByNetwork)"),
                 new Bad("unknown key in a list element",
                         mounts("[ { \"path\": \"/\", \"source\": \"u\", @\"mode\": \"rw\" } ]"),
-                        "unknown key 'mode' in storage.mounts[0] (known keys: path, source, access, permissions, quota)"),
+                        "unknown key 'mode' in storage.mounts[0] (known keys: path, source, s3, access, permissions, quota)"),
                 new Bad("unknown key with a line break in its name", "{ @\"bad\\nkey\": 1 }",
                         "unknown key 'bad\\nkey' at the top level " + TOP_KEYS),
                 new Bad("port as a string", "{ \"listeners\": [ { \"port\": @\"21\" } ] }",
@@ -191,7 +191,30 @@ class ConfigErrorsTest {
                 new Bad("mount source climbing out", mounts("[ { \"path\": \"/\", \"source\": @\"a/../..\" } ]"),
                         "storage.mounts[0].source must not contain \"..\", not \"a/../..\""),
                 new Bad("absolute mount source", mounts("[ { \"path\": \"/\", \"source\": @\"/srv\" } ]"),
-                        "storage.mounts[0].source must be relative to storage.root, not \"/srv\""));
+                        "storage.mounts[0].source must be relative to storage.root, not \"/srv\""),
+                new Bad("mount with both a folder and a bucket",
+                        mounts("[ @{ \"path\": \"/\", \"source\": \"u\", \"s3\": { \"bucket\": \"ftp\" } } ]"),
+                        "storage.mounts[0] must have either \"source\" (a folder under storage.root) or \"s3\" (a bucket)"),
+                new Bad("bucket name with capitals",
+                        mounts("[ { \"path\": \"/\", \"s3\": { \"bucket\": @\"My_Files\" } } ]"),
+                        "storage.mounts[0].s3.bucket must be a bucket name: 3 to 63 lower-case letters, digits, dots"
+                                + " and hyphens, not \"My_Files\""),
+                new Bad("prefix climbing out",
+                        mounts("[ { \"path\": \"/\", \"s3\": { \"bucket\": \"ftp\", \"prefix\": @\"homes/../x\" } } ]"),
+                        "storage.mounts[0].s3.prefix must be folder names joined by \"/\", like \"homes/{user}/\","
+                                + " not \"homes/../x\""),
+                new Bad("endpoint without a scheme",
+                        mounts("[ { \"path\": \"/\", \"s3\": { \"bucket\": \"ftp\", \"endpoint\": @\"rgw:7480\" } } ]"),
+                        "storage.mounts[0].s3.endpoint must be an http:// or https:// address, like"
+                                + " \"https://s3.example.com\", not \"rgw:7480\""),
+                new Bad("part smaller than S3 takes",
+                        mounts("[ { \"path\": \"/\", \"s3\": { \"bucket\": \"ftp\", \"partSize\": @\"1M\" } } ]"),
+                        "storage.mounts[0].s3.partSize must be from 5M to 1G, as S3 takes parts of at least 5 MiB,"
+                                + " not \"1M\""),
+                new Bad("unknown key in s3",
+                        mounts("[ { \"path\": \"/\", \"s3\": { \"bucket\": \"ftp\", @\"secretKey\": \"x\" } } ]"),
+                        "unknown key 'secretKey' in storage.mounts[0].s3 (known keys: bucket, prefix, endpoint, region,"
+                                + " pathStyle, profile, partSize, partsInFlight)"));
     }
 
     static Stream<Bad> badTls() {

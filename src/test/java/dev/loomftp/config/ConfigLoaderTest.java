@@ -224,6 +224,26 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aMountOnObjectStorageIsReadWithItsDefaults() throws Exception {
+        Config config = ConfigLoader.load(write("""
+                { "storage": { "mounts": [
+                    { "path": "/", "s3": { "bucket": "ftp", "prefix": "/homes/{user}", "endpoint": "http://127.0.0.1:7480",
+                                           "partSize": "16M", "partsInFlight": 3, "profile": "ftp" } },
+                    { "path": "/Public", "s3": { "bucket": "shared.files" }, "access": "read-only" } ] } }
+                """));
+
+        Config.Mount home = config.storage().mounts().get(0);
+        assertEquals(new Config.ObjectStore("ftp", "homes/{user}/", java.net.URI.create("http://127.0.0.1:7480"),
+                "us-east-1", true, "ftp", 16L << 20, 3), home.objects());
+        assertEquals(null, home.source());
+        assertEquals(false, home.shared());
+        Config.Mount shared = config.storage().mounts().get(1);
+        assertEquals(new Config.ObjectStore("shared.files", "", null, "us-east-1", false, null, 8L << 20, 1),
+                shared.objects(), "AWS itself: virtual-hosted addressing, the whole bucket");
+        assertEquals(true, shared.shared());
+    }
+
+    @Test
     void bandwidthMetricsAndHooksAreRead() throws Exception {
         Config config = ConfigLoader.load(write("""
                 { "limits": { "bandwidth": { "server": { "down": "100M" }, "user": { "up": "512K", "down": null } } },

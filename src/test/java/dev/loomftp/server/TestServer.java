@@ -68,76 +68,86 @@ final class TestServer implements AutoCloseable {
     record Options(String address, Config.Timeouts timeouts, Config.Limits limits, Config.Logins logins,
             Config.Access publicAccess, Config.Tls tls, boolean anonymous,
             java.util.Map<String, Config.UserOverride> overrides, Config.Logging logging, Config.Metrics metrics,
-            List<dev.loomftp.protocol.Cidr> proxyFrom, Config.Hooks hooks) {
+            List<dev.loomftp.protocol.Cidr> proxyFrom, Config.Hooks hooks, List<Config.Mount> mounts) {
+
+        /** The shared folder, whose permissions {@link #publicAccess} sets. */
+        static final Config.Mount PUBLIC = new Config.Mount("/Public", "Public", Config.Access.READ_WRITE);
 
         static Options defaults(Path folder) {
             return new Options("127.0.0.1", new Config.Timeouts(DEFAULT_IDLE, DEFAULT_SETUP, DEFAULT_STALL),
                     TestServer.limits(20), new Config.Logins(Duration.ofMillis(1), Duration.ofMillis(4), 1000, Duration.ofMinutes(1)),
                     Config.Access.READ_WRITE, TestServer.tls(folder, Config.Policy.OFF, Config.Policy.OFF, List.of(), false),
                     false, java.util.Map.of(), new Config.Logging(Config.Level.INFO, null), Config.Metrics.OFF,
-                    List.of(), Config.Hooks.NONE);
+                    List.of(), Config.Hooks.NONE, List.of(
+                            new Config.Mount("/", "{user}", Config.Access.READ_WRITE),
+                            PUBLIC));
         }
 
         Options withAddress(String newAddress) {
             return new Options(newAddress, timeouts, limits, logins, publicAccess, tls, anonymous, overrides, logging,
-                    metrics, proxyFrom, hooks);
+                    metrics, proxyFrom, hooks, mounts);
         }
 
         Options withTimeouts(Config.Timeouts newTimeouts) {
             return new Options(address, newTimeouts, limits, logins, publicAccess, tls, anonymous, overrides,
-                    logging, metrics, proxyFrom, hooks);
+                    logging, metrics, proxyFrom, hooks, mounts);
         }
 
         Options withLimits(Config.Limits newLimits) {
             return new Options(address, timeouts, newLimits, logins, publicAccess, tls, anonymous, overrides,
-                    logging, metrics, proxyFrom, hooks);
+                    logging, metrics, proxyFrom, hooks, mounts);
         }
 
         Options withLogins(Config.Logins newLogins) {
             return new Options(address, timeouts, limits, newLogins, publicAccess, tls, anonymous, overrides,
-                    logging, metrics, proxyFrom, hooks);
+                    logging, metrics, proxyFrom, hooks, mounts);
         }
 
         Options withPublicAccess(Config.Access access) {
             return new Options(address, timeouts, limits, logins, access, tls, anonymous, overrides,
-                    logging, metrics, proxyFrom, hooks);
+                    logging, metrics, proxyFrom, hooks, mounts);
         }
 
         Options withAnonymous() {
             return new Options(address, timeouts, limits, logins, publicAccess, tls, true, overrides,
-                    logging, metrics, proxyFrom, hooks);
+                    logging, metrics, proxyFrom, hooks, mounts);
         }
 
         Options withOverride(String user, Config.UserOverride override) {
             java.util.Map<String, Config.UserOverride> more = new java.util.HashMap<>(overrides);
             more.put(user, override);
             return new Options(address, timeouts, limits, logins, publicAccess, tls, anonymous, more,
-                    logging, metrics, proxyFrom, hooks);
+                    logging, metrics, proxyFrom, hooks, mounts);
         }
 
         Options withLogging(Config.Logging newLogging) {
             return new Options(address, timeouts, limits, logins, publicAccess, tls, anonymous, overrides,
-                    newLogging, metrics, proxyFrom, hooks);
+                    newLogging, metrics, proxyFrom, hooks, mounts);
         }
 
         Options withMetrics(Config.Metrics newMetrics) {
             return new Options(address, timeouts, limits, logins, publicAccess, tls, anonymous, overrides, logging,
-                    newMetrics, proxyFrom, hooks);
+                    newMetrics, proxyFrom, hooks, mounts);
         }
 
         Options withProxyFrom(List<dev.loomftp.protocol.Cidr> networks) {
             return new Options(address, timeouts, limits, logins, publicAccess, tls, anonymous, overrides, logging,
-                    metrics, networks, hooks);
+                    metrics, networks, hooks, mounts);
         }
 
         Options withHooks(Config.Hooks newHooks) {
             return new Options(address, timeouts, limits, logins, publicAccess, tls, anonymous, overrides, logging,
-                    metrics, proxyFrom, newHooks);
+                    metrics, proxyFrom, newHooks, mounts);
+        }
+
+        Options withMounts(List<Config.Mount> newMounts) {
+            return new Options(address, timeouts, limits, logins, publicAccess, tls, anonymous, overrides, logging,
+                    metrics, proxyFrom, hooks, newMounts);
         }
 
         Options withTls(Config.Tls newTls) {
             return new Options(address, timeouts, limits, logins, publicAccess, newTls, anonymous, overrides,
-                    logging, metrics, proxyFrom, hooks);
+                    logging, metrics, proxyFrom, hooks, mounts);
         }
     }
 
@@ -171,9 +181,10 @@ final class TestServer implements AutoCloseable {
         Config config = new Config(
                 List.of(new Config.Listener(options.address(), 0, options.proxyFrom())),
                 new Config.Passive(42000, 42999, null),
-                new Config.Storage(root, List.of(
-                        new Config.Mount("/", "{user}", Config.Access.READ_WRITE),
-                        new Config.Mount("/Public", "Public", options.publicAccess()))),
+                new Config.Storage(root, options.mounts().stream()
+                        .map(mount -> mount.equals(Options.PUBLIC)
+                                ? new Config.Mount(mount.path(), mount.source(), options.publicAccess()) : mount)
+                        .toList()),
                 new Config.Users(usersFile, options.anonymous(), options.overrides()),
                 options.limits(),
                 options.logins(),
