@@ -1,6 +1,7 @@
 package dev.loomftp.cli;
 
 import dev.loomftp.config.Config;
+import dev.loomftp.s3.S3Clients;
 import dev.loomftp.config.ConfigException;
 import dev.loomftp.config.ConfigLoader;
 import dev.loomftp.tls.TlsContext;
@@ -231,7 +232,8 @@ final class CheckCommand implements Command {
             Config.ObjectStore objects = mount.objects();
             String where = objects == null ? storage.root().resolve(mount.source()).toString()
                     : "s3://" + objects.bucket() + "/" + objects.prefix()
-                    + (objects.endpoint() != null ? " at " + objects.endpoint() : "") + " (region " + objects.region()
+                    + (objects.endpoint() != null ? " at " + S3Clients.where(objects.endpoint()) : "")
+                    + " (region " + objects.region()
                     + (objects.profile() != null ? ", profile " + objects.profile() : "") + ")";
             lines.add(mount.path() + " is " + where + ", " + (mount.access().writable() ? "read-write" : "read-only")
                     + (mount.shared() ? "" : ", each user's own"));

@@ -79,7 +79,7 @@ public final class S3Clients implements AutoCloseable {
     }
 
     /** An endpoint as a log may show it: its scheme, host and port, never a user or password in it. */
-    private static String where(URI endpoint) {
+    public static String where(URI endpoint) {
         if (endpoint == null) {
             return "AWS";
         }

@@ -19,11 +19,19 @@ final class S3Errors {
         if (e instanceof S3Exception s3) {
             String code = s3.awsErrorDetails() != null && s3.awsErrorDetails().errorCode() != null
                     ? s3.awsErrorDetails().errorCode() : "HTTP " + s3.statusCode();
-            return switch (s3.statusCode()) {
-                case 404 -> new NoSuchFileException(key, null, "object storage: " + code);
-                case 403 -> new AccessDeniedException(key, null, "object storage: " + code);
-                default -> new IOException("object storage refused " + key + ": " + code, e);
-            };
+            // Only a missing object, or a refusal of this object, is the client's doing; a missing
+            // bucket or a bad signature, clock or key is the operator's, and is logged as such.
+            // A HEAD's error has no body, and so no code.
+            String given = s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorCode();
+            boolean missing = s3.statusCode() == 404 && (given == null || given.equals("NoSuchKey"));
+            boolean refused = s3.statusCode() == 403 && "AccessDenied".equals(given);
+            if (missing) {
+                return new NoSuchFileException(key, null, "object storage: " + code);
+            }
+            if (refused) {
+                return new AccessDeniedException(key, null, "object storage: " + code);
+            }
+            return new IOException("object storage refused " + key + ": " + code, e);
         }
         return new IOException("object storage unreachable for " + key + ": " + firstLine(e.getMessage()), e);
     }

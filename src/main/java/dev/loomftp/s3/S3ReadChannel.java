@@ -21,16 +21,23 @@ final class S3ReadChannel implements SeekableByteChannel {
     private final String bucket;
     private final String key;
     private final long size;
+    private final String version;
     private final byte[] chunk = new byte[64 * 1024];
     private ResponseInputStream<GetObjectResponse> stream;
     private long position;
     private boolean open = true;
 
-    S3ReadChannel(S3Client client, String bucket, String key, long size) {
+    /**
+     * @param size    the object's size when it was opened
+     * @param version its ETag then: every GET asks for that version, so a transfer never mixes
+     *                two, nor sends more than the size it announced
+     */
+    S3ReadChannel(S3Client client, String bucket, String key, long size, String version) {
         this.client = client;
         this.bucket = bucket;
         this.key = key;
         this.size = size;
+        this.version = version;
     }
 
     @Override
@@ -40,9 +47,9 @@ final class S3ReadChannel implements SeekableByteChannel {
             return -1;
         }
         InputStream in = stream();
-        int read = in.read(chunk, 0, Math.min(chunk.length, target.remaining()));
+        int read = in.read(chunk, 0, (int) Math.min(Math.min(chunk.length, target.remaining()), size - position));
         if (read < 0) {
-            throw new java.io.EOFException("the object " + key + " ended before its size");
+            throw new IOException("the object " + key + " ended before its size");
         }
         target.put(chunk, 0, read);
         position += read;
@@ -54,7 +61,7 @@ final class S3ReadChannel implements SeekableByteChannel {
             long from = position;
             try {
                 stream = client.getObject(request -> {
-                    request.bucket(bucket).key(key);
+                    request.bucket(bucket).key(key).ifMatch(version);
                     if (from > 0) {
                         request.range("bytes=" + from + "-");
                     }

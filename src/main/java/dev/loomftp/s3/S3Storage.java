@@ -17,6 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -24,11 +25,8 @@ import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.CommonPrefix;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
-import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -52,8 +50,8 @@ public final class S3Storage implements Storage {
     static final String MODIFIED = "mtime";
     /** The content type of folder markers, as s3fs gives them. */
     static final String FOLDER_TYPE = "application/x-directory";
-    private static final int FILE_MODE = 0644;
-    private static final int FOLDER_MODE = 0755;
+    static final int FILE_MODE = 0644;
+    static final int FOLDER_MODE = 0755;
     /** The largest object CopyObject copies in one request; beyond it, a multipart copy. */
     static final long SINGLE_COPY_LIMIT = 5L * 1024 * 1024 * 1024;
 
@@ -61,6 +59,7 @@ public final class S3Storage implements Storage {
     private final String bucket;
     private final String prefix;
     private final S3Tuning tuning;
+    private final S3Copies copies;
 
     /**
      * @param prefix where the storage's root lies in the bucket: empty, or ending with "/"
@@ -73,6 +72,7 @@ public final class S3Storage implements Storage {
         this.bucket = bucket;
         this.prefix = prefix;
         this.tuning = tuning;
+        this.copies = new S3Copies(client, bucket, tuning);
     }
 
     @Override
@@ -145,7 +145,7 @@ public final class S3Storage implements Storage {
         return new FileEntry(name, FileEntry.Kind.FILE, head.contentLength(), modified, FILE_MODE);
     }
 
-    private static FileEntry folder(String name, Instant modified) {
+    static FileEntry folder(String name, Instant modified) {
         return new FileEntry(name, FileEntry.Kind.DIRECTORY, 0, modified, FOLDER_MODE);
     }
 
@@ -195,84 +195,11 @@ public final class S3Storage implements Storage {
         }
     }
 
-    /** The entries of pages of a listing with the delimiter "/", read as they are needed. */
-    private static final class S3Listing implements DirectoryStream<FileEntry> {
-        private final Iterator<ListObjectsV2Response> pages;
-        private final String below;
-        private final Instant now = Instant.now();
-        private ListObjectsV2Response page;
-        private boolean iterated;
-
-        S3Listing(ListObjectsV2Response first, Iterator<ListObjectsV2Response> pages, String below) {
-            this.page = first;
-            this.pages = pages;
-            this.below = below;
-        }
-
-        @Override
-        public Iterator<FileEntry> iterator() {
-            if (iterated) {
-                throw new IllegalStateException("the folder was read already");
-            }
-            iterated = true;
-            return new dev.loomftp.storage.AheadIterator<>() {
-                private Iterator<CommonPrefix> folders = page.commonPrefixes().iterator();
-                private Iterator<S3Object> files = page.contents().iterator();
-
-                @Override
-                protected FileEntry fetch() {
-                    while (true) {
-                        if (folders.hasNext()) {
-                            String name = nameOf(folders.next().prefix());
-                            if (shown(name)) {
-                                return folder(name, now);
-                            }
-                        } else if (files.hasNext()) {
-                            S3Object object = files.next();
-                            String name = nameOf(object.key());
-                            if (shown(name)) {
-                                return new FileEntry(name, FileEntry.Kind.FILE, object.size(), object.lastModified(),
-                                        FILE_MODE);
-                            }
-                        } else if (page != null && pages.hasNext()) {
-                            try {
-                                page = pages.next();
-                            } catch (SdkException e) {
-                                throw new java.nio.file.DirectoryIteratorException(S3Errors.of(e, below));
-                            }
-                            folders = page.commonPrefixes().iterator();
-                            files = page.contents().iterator();
-                        } else {
-                            page = null;
-                            return null;
-                        }
-                    }
-                }
-            };
-        }
-
-        /** The name of a key or common prefix of this listing, less the folder and a trailing "/". */
-        private String nameOf(String key) {
-            String name = key.substring(below.length());
-            return name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
-        }
-
-        /** Names a path can hold: the folder's own marker (an empty name), "." and ".." are not. */
-        private static boolean shown(String name) {
-            return !name.isEmpty() && !name.equals(".") && !name.equals("..") && name.indexOf('/') < 0;
-        }
-
-        @Override
-        public void close() {
-            page = null;
-        }
-    }
-
     @Override
     public SeekableByteChannel openRead(VirtualPath path) throws IOException {
         String key = key(path);
         HeadObjectResponse head = head(key).orElseThrow(() -> new NoSuchFileException(path.toString()));
-        return new S3ReadChannel(client, bucket, key, head.contentLength());
+        return new S3ReadChannel(client, bucket, key, head.contentLength(), head.eTag());
     }
 
     /**
@@ -293,9 +220,11 @@ public final class S3Storage implements Storage {
             throw new FileSystemException(path.toString(), null, "Is a directory");
         }
         long kept = 0;
+        String version = null;
         if (mode != WriteMode.REPLACE) {
             Optional<HeadObjectResponse> existing = head(key);
             long size = existing.map(HeadObjectResponse::contentLength).orElse(-1L);
+            version = existing.map(HeadObjectResponse::eTag).orElse(null);
             switch (mode) {
                 case CREATE_NEW -> {
                     if (size >= 0) {
@@ -312,7 +241,7 @@ public final class S3Storage implements Storage {
                 default -> throw new IllegalStateException(mode.toString());
             }
         }
-        return new S3WriteChannel(client, bucket, key, kept, tuning);
+        return new S3WriteChannel(client, bucket, key, kept, version, tuning);
     }
 
     @Override
@@ -398,6 +327,14 @@ public final class S3Storage implements Storage {
         if (from.isRoot() || to.isRoot()) {
             throw new AccessDeniedException("/");
         }
+        if (from.equals(to)) {
+            // As on disk, a rename onto itself changes nothing; a copy onto itself and a delete
+            // would lose the file.
+            if (stat(from).isEmpty()) {
+                throw new NoSuchFileException(from.toString());
+            }
+            return;
+        }
         if (!folderExists(to.parent())) {
             throw new NoSuchFileException(to.parent().toString());
         }
@@ -406,7 +343,7 @@ public final class S3Storage implements Storage {
         }
         Optional<HeadObjectResponse> file = head(key(from));
         if (file.isPresent()) {
-            copy(key(from), key(to), file.get(), null);
+            copies.copy(key(from), key(to), file.get(), null);
             delete(key(from));
         } else {
             if (folderAt(from).isEmpty()) {
@@ -423,87 +360,30 @@ public final class S3Storage implements Storage {
         keepFolder(from.parent());
     }
 
-    /** Copies every object below {@code source} to the same name below {@code target}, then deletes them. */
+    /**
+     * Copies every object below {@code source} to the same name below {@code target}, then deletes
+     * exactly the objects it copied: one another session put there meanwhile stays. It keeps the
+     * names of what it moves, about a hundred bytes each.
+     */
     private void renameFolder(String source, String target) throws IOException {
+        List<String> moved = new ArrayList<>();
         try {
             for (S3Object object : client.listObjectsV2Paginator(request -> request.bucket(bucket).prefix(source))
                     .contents()) {
                 String renamed = target + object.key().substring(source.length());
-                if (object.size() > SINGLE_COPY_LIMIT) {
-                    copy(object.key(), renamed, head(object.key()).orElseThrow(
+                if (object.size() > tuning.singleCopyLimit()) {
+                    copies.copy(object.key(), renamed, head(object.key()).orElseThrow(
                             () -> new NoSuchFileException(object.key())), null);
                 } else {
-                    copySmall(object.key(), renamed, null, null);
+                    copies.copySmall(object.key(), renamed, null, null);
                 }
-            }
-            for (S3Object object : client.listObjectsV2Paginator(request -> request.bucket(bucket).prefix(source))
-                    .contents()) {
-                delete(object.key());
+                moved.add(object.key());
             }
         } catch (SdkException e) {
             throw S3Errors.of(e, source);
         }
-    }
-
-    /**
-     * Copies the object at {@code from}, described by {@code head}, to {@code to}: in one request
-     * up to {@link #SINGLE_COPY_LIMIT}, as a multipart copy beyond.
-     *
-     * @param metadata the copy's metadata; null keeps the source's
-     */
-    private void copy(String from, String to, HeadObjectResponse head, Map<String, String> metadata)
-            throws IOException {
-        if (head.contentLength() <= tuning.singleCopyLimit()) {
-            copySmall(from, to, metadata, head.contentType());
-            return;
-        }
-        Map<String, String> kept = metadata != null ? metadata : head.metadata();
-        String upload;
-        try {
-            upload = client.createMultipartUpload(request -> request.bucket(bucket).key(to).metadata(kept)
-                    .contentType(head.contentType())).uploadId();
-        } catch (SdkException e) {
-            throw S3Errors.of(e, to);
-        }
-        try {
-            List<CompletedPart> parts = new ArrayList<>();
-            long partSize = tuning.copyPartSize(head.contentLength());
-            for (long start = 0; start < head.contentLength(); start += partSize) {
-                long end = Math.min(start + partSize, head.contentLength()) - 1;
-                int number = parts.size() + 1;
-                String range = "bytes=" + start + "-" + end;
-                String etag = client.uploadPartCopy(request -> request.sourceBucket(bucket).sourceKey(from)
-                        .destinationBucket(bucket).destinationKey(to).uploadId(upload).partNumber(number)
-                        .copySourceRange(range)).copyPartResult().eTag();
-                parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
-            }
-            client.completeMultipartUpload(request -> request.bucket(bucket).key(to).uploadId(upload)
-                    .multipartUpload(whole -> whole.parts(parts)));
-        } catch (SdkException e) {
-            abortQuietly(to, upload);
-            throw S3Errors.of(e, to);
-        }
-    }
-
-    private void copySmall(String from, String to, Map<String, String> metadata, String contentType)
-            throws IOException {
-        try {
-            client.copyObject(request -> {
-                request.sourceBucket(bucket).sourceKey(from).destinationBucket(bucket).destinationKey(to);
-                if (metadata != null) {
-                    request.metadataDirective(MetadataDirective.REPLACE).metadata(metadata).contentType(contentType);
-                }
-            });
-        } catch (SdkException e) {
-            throw S3Errors.of(e, from);
-        }
-    }
-
-    private void abortQuietly(String key, String upload) {
-        try {
-            client.abortMultipartUpload(request -> request.bucket(bucket).key(key).uploadId(upload));
-        } catch (SdkException e) {
-            // The sweep at the next start aborts it, a day on.
+        for (String key : moved) {
+            delete(key);
         }
     }
 
@@ -512,9 +392,9 @@ public final class S3Storage implements Storage {
     public void setModified(VirtualPath path, Instant time) throws IOException {
         String key = key(path);
         HeadObjectResponse head = head(key).orElseThrow(() -> new NoSuchFileException(path.toString()));
-        Map<String, String> metadata = new java.util.HashMap<>(head.metadata());
+        Map<String, String> metadata = new HashMap<>(head.metadata());
         metadata.put(MODIFIED, seconds(time));
-        copy(key, key, head, metadata);
+        copies.copy(key, key, head, metadata);
     }
 
     /** Objects have no Unix permission bits. */

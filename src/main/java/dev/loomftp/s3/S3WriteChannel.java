@@ -44,60 +44,80 @@ final class S3WriteChannel implements AtomicChannel {
     private long position;
     private String upload;
     private boolean open = true;
+    private boolean aborted;
+    private IOException failure;
 
-    /** @param kept how many of the object's first bytes the new object starts with */
-    S3WriteChannel(S3Client client, String bucket, String key, long kept, S3Tuning tuning) throws IOException {
+    /**
+     * @param kept    how many of the object's first bytes the new object starts with
+     * @param version the ETag of the object those bytes come from: if it changes meanwhile, the
+     *                write fails rather than splice two versions
+     */
+    S3WriteChannel(S3Client client, String bucket, String key, long kept, String version, S3Tuning tuning)
+            throws IOException {
         this.client = client;
         this.bucket = bucket;
         this.key = key;
         this.tuning = tuning;
         this.partSize = (int) tuning.partSize();
         if (kept > 0) {
-            keep(kept);
+            try {
+                keep(kept, version);
+            } catch (SdkException e) {
+                fail(S3Errors.of(e, key));
+                throw failure;
+            } catch (IOException | RuntimeException e) {
+                fail(e);
+                throw e;
+            }
         }
     }
 
     /** Starts with the object's first {@code kept} bytes: whole parts copied, the rest read. */
-    private void keep(long kept) throws IOException {
+    private void keep(long kept, String version) throws IOException {
         long copied = kept - kept % partSize;
         if (copied > 0) {
             long chunk = Math.max(partSize, tuning.copyPartSize(kept) / partSize * partSize);
             start();
-            try {
-                for (long from = 0; from < copied; from += chunk) {
-                    int number = parts.size() + 1;
-                    String range = "bytes=" + from + "-" + (Math.min(from + chunk, copied) - 1);
-                    String etag = client.uploadPartCopy(request -> request.sourceBucket(bucket).sourceKey(key)
-                            .destinationBucket(bucket).destinationKey(key).uploadId(upload).partNumber(number)
-                            .copySourceRange(range)).copyPartResult().eTag();
-                    parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
-                }
-            } catch (SdkException e) {
-                abort();
-                throw S3Errors.of(e, key);
+            for (long from = 0; from < copied; from += chunk) {
+                int number = parts.size() + 1;
+                String range = "bytes=" + from + "-" + (Math.min(from + chunk, copied) - 1);
+                String etag = client.uploadPartCopy(request -> request.sourceBucket(bucket).sourceKey(key)
+                        .destinationBucket(bucket).destinationKey(key).uploadId(upload).partNumber(number)
+                        .copySourceRange(range).copySourceIfMatch(version)).copyPartResult().eTag();
+                parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
             }
         }
         position = copied;
         if (kept > copied) {
             part = new byte[partSize];
             String range = "bytes=" + copied + "-" + (kept - 1);
-            try (InputStream in = client.getObject(request -> request.bucket(bucket).key(key).range(range))) {
+            try (InputStream in = client.getObject(request -> request.bucket(bucket).key(key).range(range)
+                    .ifMatch(version))) {
                 filled = in.readNBytes(part, 0, (int) (kept - copied));
-            } catch (SdkException e) {
-                abort();
-                throw S3Errors.of(e, key);
             }
             if (filled != kept - copied) {
-                abort();
-                throw new java.io.EOFException("the object " + key + " changed while it was read");
+                throw new IOException("the object " + key + " changed while it was read");
             }
             position = kept;
         }
     }
 
+    /**
+     * Adds bytes, sending each part as it fills. When a part fails, the upload is aborted at
+     * once: no later {@link #close} can complete it without that part.
+     */
     @Override
     public int write(ByteBuffer source) throws IOException {
         ensureOpen();
+        try {
+            return fill(source);
+        } catch (IOException | RuntimeException e) {
+            fail(e);
+            throw e;
+        }
+    }
+
+    private int fill(ByteBuffer source) throws IOException {
         int written = 0;
         while (source.hasRemaining()) {
             if (part == null) {
@@ -138,8 +158,15 @@ final class S3WriteChannel implements AtomicChannel {
     /** Waits for a part in flight, and takes it into the upload or fails with it. */
     private void finish(PartSend sent) throws IOException {
         awaitEnd(sent.thread);
-        if (sent.failure != null) {
-            throw S3Errors.of(sent.failure, key);
+        switch (sent.failure) {
+            case SdkException e -> throw S3Errors.of(e, key);
+            case Error e -> throw e;
+            case Throwable e -> throw new IOException("a part of " + key + " failed", e);
+            case null -> {
+                if (sent.etag == null) {
+                    throw new IOException("the storage gave no ETag for a part of " + key);
+                }
+            }
         }
         parts.add(CompletedPart.builder().partNumber(sent.number).eTag(sent.etag).build());
         spare.push(sent.bytes);
@@ -180,7 +207,7 @@ final class S3WriteChannel implements AtomicChannel {
         final int length;
         Thread thread;
         String etag;
-        SdkException failure;
+        Throwable failure;
 
         PartSend(int number, byte[] bytes, int length) {
             this.number = number;
@@ -193,7 +220,9 @@ final class S3WriteChannel implements AtomicChannel {
             try {
                 etag = client.uploadPart(request -> request.bucket(bucket).key(key).uploadId(upload)
                         .partNumber(number).contentLength((long) length), body(bytes, length)).eTag();
-            } catch (SdkException e) {
+            } catch (Throwable e) {
+                // Whatever it is, the writer's thread reports it, at the next part or at close,
+                // and aborts the upload; nothing is printed from here.
                 failure = e;
             }
         }
@@ -205,10 +234,17 @@ final class S3WriteChannel implements AtomicChannel {
         return RequestBody.fromContentProvider(content, length, "application/octet-stream");
     }
 
-    /** Makes what was written the object: one PUT, or the last part and the upload's completion. */
+    /**
+     * Makes what was written the object: one PUT, or the last part and the upload's completion.
+     * After {@link #abort}, does nothing; after a failed write, fails again: the bytes were not
+     * stored.
+     */
     @Override
     public void close() throws IOException {
         if (!open) {
+            if (failure != null && !aborted) {
+                throw new IOException("the upload of " + key + " failed and was not stored", failure);
+            }
             return;
         }
         try {
@@ -227,10 +263,11 @@ final class S3WriteChannel implements AtomicChannel {
             }
             open = false;
         } catch (SdkException e) {
-            abort();
-            throw S3Errors.of(e, key);
+            IOException failed = S3Errors.of(e, key);
+            fail(failed);
+            throw failed;
         } catch (IOException | RuntimeException e) {
-            abort();
+            fail(e);
             throw e;
         } finally {
             part = null;
@@ -241,6 +278,19 @@ final class S3WriteChannel implements AtomicChannel {
     /** Stops the parts in flight, waits for their threads, and aborts the upload: the object stays as it was. */
     @Override
     public void abort() {
+        aborted = true;
+        drop();
+    }
+
+    /** Drops the upload after {@code cause}, which a later close reports again. */
+    private void fail(Exception cause) {
+        if (failure == null) {
+            failure = cause instanceof IOException io ? io : new IOException(cause.getMessage(), cause);
+        }
+        drop();
+    }
+
+    private void drop() {
         if (!open) {
             return;
         }
@@ -255,10 +305,17 @@ final class S3WriteChannel implements AtomicChannel {
         part = null;
         spare.clear();
         if (upload != null) {
+            // The SDK refuses to start a call on an interrupted thread, as a stopping server's
+            // are: the abort is sent with the interrupt set aside, and it is set again after.
+            boolean interrupted = Thread.interrupted();
             try {
                 client.abortMultipartUpload(request -> request.bucket(bucket).key(key).uploadId(upload));
             } catch (SdkException e) {
                 // Left for the sweep at start, which aborts uploads older than a day.
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }

@@ -40,8 +40,8 @@ final class QuotaChannel extends ForwardingChannel {
         return channel.write(buffer);
     }
 
-    /** Counts what the finished file takes in place of what it replaced; call it once, before closing. */
-    void count() throws IOException {
-        usage.add(channel.size() - replaced, newFiles);
+    /** Counts what the finished file, {@code size} bytes, takes in place of what it replaced; call it once. */
+    void count(long size) {
+        usage.add(size - replaced, newFiles);
     }
 }

@@ -73,9 +73,7 @@ public final class Upload implements AutoCloseable {
      * target itself. Call it once every byte has come.
      */
     public void commit() throws IOException {
-        if (channel instanceof QuotaChannel limited) {
-            limited.count();
-        }
+        long size = channel.size();
         channel.close();
         finished = true;
         if (!written.equals(target)) {
@@ -85,6 +83,11 @@ public final class Upload implements AutoCloseable {
                 storage.deleteFile(written);
                 throw e;
             }
+        }
+        // Counted once the file is the target: an upload the storage refused at the end (a
+        // multipart upload that would not complete, a rename that failed) adds nothing.
+        if (channel instanceof QuotaChannel limited) {
+            limited.count(size);
         }
     }
 

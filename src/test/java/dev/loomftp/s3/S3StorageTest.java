@@ -25,6 +25,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +45,17 @@ class S3StorageTest {
     static void startEngine() throws Exception {
         engine = S3Engine.shared();
         clients = new S3Clients();
+    }
+
+    @AfterAll
+    static void closeClients() {
+        clients.close();
+    }
+
+    /** Every part's thread has ended when its channel's close or abort returned. */
+    @AfterEach
+    void noPartThreadOutlivesItsUpload() {
+        assertEquals(List.of(), dev.loomftp.LiveThreads.named("loomftp-s3-part"));
     }
 
     @BeforeEach
@@ -270,6 +283,88 @@ class S3StorageTest {
         assertEquals(List.of("mine"), names(VirtualPath.ROOT), "\"..\", \".\" and empty names are not shown");
         assertTrue(storage.stat(path("secret")).isEmpty());
         assertFalse(names(VirtualPath.ROOT).contains("secret"));
+    }
+
+    @Test
+    void aRenameOntoItselfKeepsTheFileSmallOrLarge() throws IOException {
+        S3Storage small = storage("homes/alice/", S3Tuning.MIN_PART_SIZE, 2, 6L * MIB);
+        byte[] large = random(13 * MIB, 10);
+        write(small, path("big.iso"), large, WriteMode.REPLACE, 0);
+        write(small, path("note.txt"), "keep".getBytes(), WriteMode.REPLACE, 0);
+        small.rename(path("big.iso"), path("big.iso"));
+        small.rename(path("note.txt"), path("note.txt"));
+        assertArrayEquals(large, read(path("big.iso"), 0), "copied in parts onto itself, then deleted, it would be gone");
+        assertEquals("keep", new String(read(path("note.txt"), 0)));
+        assertThrows(NoSuchFileException.class, () -> small.rename(path("none"), path("none")));
+    }
+
+    @Test
+    void aPartThatFailsAbortsTheUploadAndCloseSaysSo() throws IOException {
+        write(storage, path("target.bin"), "before".getBytes(), WriteMode.REPLACE, 0);
+        SeekableByteChannel channel = storage.openWrite(path("target.bin"), WriteMode.REPLACE, 0);
+        channel.write(ByteBuffer.wrap(random(6 * MIB, 11)));
+        // The storage loses the upload under it, as when another tool aborts it: the next part fails.
+        S3Client client = engine.client();
+        client.listMultipartUploads(request -> request.bucket(bucket)).uploads().forEach(upload -> client
+                .abortMultipartUpload(request -> request.bucket(bucket).key(upload.key()).uploadId(upload.uploadId())));
+        assertThrows(IOException.class, () -> {
+            for (int i = 0; i < 4; i++) {
+                channel.write(ByteBuffer.wrap(random(5 * MIB, 12 + i)));
+            }
+        });
+        assertFalse(channel.isOpen());
+        assertThrows(IOException.class, channel::close, "no close completes an upload that lost a part");
+        assertEquals("before", new String(read(path("target.bin"), 0)));
+        assertEquals(0, engine.unfinishedUploads(bucket));
+    }
+
+    @Test
+    void anAbortOnAnInterruptedThreadStillAbortsTheUpload() throws IOException {
+        AtomicChannel channel = (AtomicChannel) storage.openWrite(path("cut.bin"), WriteMode.REPLACE, 0);
+        channel.write(ByteBuffer.wrap(random(6 * MIB, 13)));
+        Thread.currentThread().interrupt();
+        try {
+            channel.abort();
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept for the caller");
+        } finally {
+            Thread.interrupted();
+        }
+        assertEquals(0, engine.unfinishedUploads(bucket), "as when a stopping server cancels its sessions");
+        assertTrue(storage.stat(path("cut.bin")).isEmpty());
+    }
+
+    @Test
+    void resumesAtTheEdges() throws IOException {
+        byte[] whole = random(10 * MIB, 14);
+        write(storage, path("edges.bin"), whole, WriteMode.REPLACE, 0);
+        write(storage, path("edges.bin"), new byte[] {7}, WriteMode.RESUME, 10L * MIB);
+        byte[] longer = Arrays.copyOf(whole, whole.length + 1);
+        longer[whole.length] = 7;
+        assertArrayEquals(longer, read(path("edges.bin"), 0), "at the end, two whole parts copied and nothing read");
+        write(storage, path("edges.bin"), "new".getBytes(), WriteMode.RESUME, 0);
+        assertEquals("new", new String(read(path("edges.bin"), 0)), "at 0, a new file");
+        write(storage, path("part.bin"), random((int) S3Tuning.MIN_PART_SIZE, 15), WriteMode.REPLACE, 0);
+        assertEquals(S3Tuning.MIN_PART_SIZE, storage.stat(path("part.bin")).orElseThrow().size(), "exactly one part");
+        assertEquals(0, engine.unfinishedUploads(bucket));
+    }
+
+    @Test
+    void aReadOrResumeOfAFileThatChangedUnderItFailsRatherThanMixVersions() throws IOException {
+        write(storage, path("moving.bin"), random(7 * MIB, 16), WriteMode.REPLACE, 0);
+        String stale = engine.client().headObject(request -> request.bucket(bucket).key("homes/alice/moving.bin")).eTag();
+        SeekableByteChannel reading = storage.openRead(path("moving.bin"));
+        // Another node replaces the file after this one opened it.
+        engine.client().putObject(request -> request.bucket(bucket).key("homes/alice/moving.bin"),
+                RequestBody.fromBytes(random(7 * MIB, 17)));
+
+        IOException read = assertThrows(IOException.class, () -> reading.read(ByteBuffer.allocate(1024)));
+        assertTrue(read.getMessage().contains("PreconditionFailed"), read.getMessage());
+        reading.close();
+        S3Client client = clients.clientFor(engine.store(bucket, ""));
+        IOException resumed = assertThrows(IOException.class, () -> new S3WriteChannel(client, bucket,
+                "homes/alice/moving.bin", 6L * MIB + 1, stale, new S3Tuning(S3Tuning.MIN_PART_SIZE, 1, 1L << 32)));
+        assertTrue(resumed.getMessage().contains("PreconditionFailed"), resumed.getMessage());
+        assertEquals(0, engine.unfinishedUploads(bucket), "the copy's upload was aborted");
     }
 
     @Test

@@ -4,16 +4,12 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.loomftp.config.Config;
 import dev.loomftp.users.FileUserStore;
 import dev.loomftp.users.PasswordHasher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -302,34 +298,8 @@ final class TestServer implements AutoCloseable {
                 .until(TestServer::serverThreads, List::isEmpty);
     }
 
-    /**
-     * The names of the live threads the server made, virtual ones included: the JDK's JSON thread
-     * dump lists every thread of every thread container, which {@link Thread#getAllStackTraces}
-     * does not.
-     */
+    /** The names of the live threads the server made, virtual ones included. */
     static List<String> serverThreads() {
-        try {
-            Path dump = Files.createTempFile("loomftp-threads-", ".json");
-            Files.delete(dump);
-            try {
-                ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
-                        .dumpThreads(dump.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
-                JsonNode containers = new ObjectMapper().readTree(dump.toFile()).path("threadDump").path("threadContainers");
-                List<String> names = new ArrayList<>();
-                for (JsonNode container : containers) {
-                    for (JsonNode thread : container.path("threads")) {
-                        String name = thread.path("name").asText();
-                        if (name.startsWith("loomftp-")) {
-                            names.add(name);
-                        }
-                    }
-                }
-                return names;
-            } finally {
-                Files.deleteIfExists(dump);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return dev.loomftp.LiveThreads.named("loomftp-");
     }
 }
