@@ -113,7 +113,10 @@ final class S3ReadChannel implements SeekableByteChannel {
         return open;
     }
 
-    /** Closes the GET at once: what it has not sent is not read to the end for nothing. */
+    /**
+     * Ends the GET: one read to the end gives its connection back to the pool; one cut short is
+     * aborted, so that what it has not sent is not read to the end for nothing.
+     */
     @Override
     public void close() {
         open = false;
@@ -122,11 +125,13 @@ final class S3ReadChannel implements SeekableByteChannel {
 
     private void drop() {
         if (stream != null) {
-            stream.abort();
+            if (position < size) {
+                stream.abort();
+            }
             try {
                 stream.close();
             } catch (IOException | RuntimeException e) {
-                // Aborted: nothing is left to close.
+                // Aborted, or its connection closed: nothing is left to give back.
             }
             stream = null;
         }

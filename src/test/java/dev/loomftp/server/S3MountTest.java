@@ -186,6 +186,23 @@ class S3MountTest {
     }
 
     @Test
+    void aFolderOfThousandsOfObjectsListsWhole() throws Exception {
+        int count = 2_500;
+        java.util.stream.IntStream.range(0, count).parallel().forEach(i -> engine.client().putObject(
+                request -> request.bucket(bucket).key("homes/alice/many/file-" + i),
+                software.amazon.awssdk.core.sync.RequestBody.fromString(Integer.toString(i))));
+        Path names = local.resolve("names.txt");
+        curl("--list-only", "-o", names.toString(), url("many/")).assertSuccess();
+        assertEquals(count, Files.readAllLines(names).stream().filter(line -> line.startsWith("file-")).distinct()
+                .count(), "NLST through three pages of keys");
+        Path listing = local.resolve("listing.txt");
+        curl("-o", listing.toString(), url("many/")).assertSuccess();
+        assertEquals(count, Files.readAllLines(listing).stream().filter(line -> line.startsWith("-")).count(), "LIST");
+        FTPClient client = plainServer().login("alice", PASSWORD);
+        assertEquals(count, client.mlistDir("many").length, "MLSD");
+    }
+
+    @Test
     void aMissingBucketStopsTheStartWithItsReason() {
         server.close();
         String missing = bucket + "-missing";
