@@ -99,22 +99,9 @@ class ImageIT {
         Process server = start(List.of("serve", "--config", config.toString()));
         try {
             int port = awaitPort(server);
-            byte[] content = new byte[3 * 1024 * 1024 + 17];
-            new Random(5).nextBytes(content);
-            FTPClient client = new FTPClient();
-            client.setDefaultTimeout(20_000);
-            client.connect("127.0.0.1", port);
-            assertTrue(client.login("alice", "image-test-password"), client.getReplyString());
-            client.setFileType(FTP.BINARY_FILE_TYPE);
-            client.enterLocalPassiveMode();
-            assertTrue(client.storeFile("upload.bin", new ByteArrayInputStream(content)), client.getReplyString());
-            ByteArrayOutputStream downloaded = new ByteArrayOutputStream();
-            assertTrue(client.retrieveFile("upload.bin", downloaded), client.getReplyString());
-            assertArrayEquals(content, downloaded.toByteArray());
+            byte[] content = uploadAndDownload(port, 3 * 1024 * 1024 + 17);
             assertArrayEquals(content, Files.readAllBytes(folder.resolve("data/alice/upload.bin")));
             assertTrue(Files.isDirectory(folder.resolve("data/Public")));
-            client.logout();
-            client.disconnect();
 
             Run listing = run(List.of("client", "ls", "ftp://alice@127.0.0.1:" + port + "/"), "",
                     Map.of("LOOMFTP_PASSWORD", "image-test-password"));
@@ -167,22 +154,9 @@ class ImageIT {
         Process server = start(List.of("serve", "--config", config.toString()), credentials);
         try {
             int port = awaitPort(server);
-            byte[] content = new byte[11 * 1024 * 1024 + 5];
-            new Random(6).nextBytes(content);
-            FTPClient client = new FTPClient();
-            client.setDefaultTimeout(20_000);
-            client.connect("127.0.0.1", port);
-            assertTrue(client.login("alice", "image-test-password"), client.getReplyString());
-            client.setFileType(FTP.BINARY_FILE_TYPE);
-            client.enterLocalPassiveMode();
-            assertTrue(client.storeFile("upload.bin", new ByteArrayInputStream(content)), client.getReplyString());
-            ByteArrayOutputStream downloaded = new ByteArrayOutputStream();
-            assertTrue(client.retrieveFile("upload.bin", downloaded), client.getReplyString());
-            assertArrayEquals(content, downloaded.toByteArray());
+            byte[] content = uploadAndDownload(port, 11 * 1024 * 1024 + 5);
             assertArrayEquals(content, engine.client().getObjectAsBytes(
                     request -> request.bucket(bucket).key("homes/alice/upload.bin")).asByteArray());
-            client.logout();
-            client.disconnect();
         } finally {
             server.destroy();
             assertTrue(server.waitFor(20, TimeUnit.SECONDS), "the server stops on SIGTERM");
@@ -698,6 +672,30 @@ class ImageIT {
         client.connect("127.0.0.1", port);
         assertTrue(client.login("alice", "image-test-password"), client.getReplyString());
         return client;
+    }
+
+    /**
+     * Logs in as alice, uploads {@code size} random bytes as upload.bin, downloads them again and
+     * checks them byte for byte.
+     *
+     * @return the bytes uploaded
+     */
+    private static byte[] uploadAndDownload(int port, int size) throws IOException {
+        byte[] content = new byte[size];
+        new Random(size).nextBytes(content);
+        FTPClient client = new FTPClient();
+        client.setDefaultTimeout(20_000);
+        client.connect("127.0.0.1", port);
+        assertTrue(client.login("alice", "image-test-password"), client.getReplyString());
+        client.setFileType(FTP.BINARY_FILE_TYPE);
+        client.enterLocalPassiveMode();
+        assertTrue(client.storeFile("upload.bin", new ByteArrayInputStream(content)), client.getReplyString());
+        ByteArrayOutputStream downloaded = new ByteArrayOutputStream();
+        assertTrue(client.retrieveFile("upload.bin", downloaded), client.getReplyString());
+        assertArrayEquals(content, downloaded.toByteArray());
+        client.logout();
+        client.disconnect();
+        return content;
     }
 
     private record Run(int exitCode, String out, String err) {}
