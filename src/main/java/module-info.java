@@ -24,6 +24,13 @@ module dev.loomftp {
     requires static software.amazon.awssdk.http.apache5;
     requires static software.amazon.awssdk.utils;
 
+    // Users, bans and quota counters shared by many nodes, in PostgreSQL: JDBC, the pgjdbc driver
+    // (an automatic module, in lib/jars), the HikariCP pool and Flyway's migrations.
+    requires java.sql;
+    requires static org.postgresql.jdbc;
+    requires static com.zaxxer.hikari;
+    requires static flyway.core;
+
     opens dev.loomftp.config to com.fasterxml.jackson.databind;
     opens dev.loomftp.bench to com.fasterxml.jackson.databind;
 }

@@ -28,7 +28,9 @@
 # A crash of the machine loses the cluster; that is fine for a test and wrong for anything else.
 set -euo pipefail
 
-PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+# The distribution's newest server (Debian puts each major version in a folder of its own).
+PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
+[ -n "$PG_BIN" ] && [ -x "$PG_BIN/postgres" ] || { echo "postgres.sh: no PostgreSQL server under /usr/lib/postgresql (apt-get install postgresql)" >&2; exit 1; }
 PG_USER=${PG_USER:-postgres}          # OS user that runs the server when we are root
 START_TIMEOUT=${PG_START_TIMEOUT:-30} # seconds to wait for the server to accept connections
 STOP_TIMEOUT=${PG_STOP_TIMEOUT:-30}   # seconds to wait for a fast shutdown before SIGQUIT
@@ -116,7 +118,7 @@ start() {
     -c listen_addresses=127.0.0.1 \
     -c unix_socket_permissions=0700 \
     -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
-    -c max_connections=50 -c shared_buffers=32MB \
+    -c max_connections=200 -c shared_buffers=32MB \
     -c log_min_messages=warning -c log_connections=off \
     </dev/null >>"$log" 2>&1 &
   local pid=$!
@@ -147,7 +149,7 @@ start() {
     # as a SCRAM-SHA-256 verifier (password_encryption's default).
     as_pg psql --no-psqlrc --quiet -X -v ON_ERROR_STOP=1 -h "$dir" -p "$port" -U postgres -d postgres \
       -v user="$user" -v password="$password" -v db="$db" >/dev/null <<'SQL' ||
-CREATE ROLE :"user" LOGIN PASSWORD :'password';
+CREATE ROLE :"user" LOGIN CREATEDB PASSWORD :'password';
 CREATE DATABASE :"db" OWNER :"user";
 SQL
       { stop "$dir"; die "could not create role $user and database $db"; }

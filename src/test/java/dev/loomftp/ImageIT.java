@@ -167,6 +167,54 @@ class ImageIT {
     }
 
     /**
+     * The image keeps its users, bans and quota counters in PostgreSQL (pgjdbc, HikariCP and
+     * Flyway on its module path): {@code user add} and {@code user override} write them with the
+     * password from PGPASSWORD, and {@code serve} logs users in from them and holds their quotas.
+     */
+    @Test
+    void serveKeepsItsUsersInPostgresql() throws Exception {
+        dev.loomftp.pg.PgEngine engine = dev.loomftp.pg.PgEngine.shared();
+        dev.loomftp.config.Config.Database database = engine.newDatabase();
+        Files.writeString(config, """
+                {
+                  "listeners": [ { "address": "127.0.0.1", "port": 0 } ],
+                  "passive": { "minPort": 43000, "maxPort": 43999 },
+                  "storage": { "root": "data" },
+                  "users": { "database": { "url": "%s", "user": "%s" } },
+                  "logging": { "level": "info", "file": "logs/loomftp.log" }
+                }
+                """.formatted(database.url(), database.user()));
+        Map<String, String> password = dev.loomftp.pg.PgEngine.environment();
+        Run refused = run(List.of("user", "list", "--config", config.toString()), "", Map.of());
+        assertTrue(refused.exitCode() != 0 && refused.err().startsWith("loomftp user: cannot use the database"),
+                refused.err());
+        assertEquals(0, run(List.of("user", "add", "alice", "--password-stdin", "--config", config.toString()),
+                "image-test-password\n", password).exitCode());
+        Run override = run(List.of("user", "override", "alice", "{\"quotas\": {\"/\": {\"bytes\": \"20M\"}}}",
+                "--config", config.toString()), "", password);
+        assertEquals(0, override.exitCode(), override.err());
+        assertEquals("", override.err(), "no library chatter on the console");
+        Process server = start(List.of("serve", "--config", config.toString()), password);
+        try {
+            int port = awaitPort(server);
+            uploadAndDownload(port, 11 * 1024 * 1024 + 5);
+        } finally {
+            server.destroy();
+            assertTrue(server.waitFor(20, TimeUnit.SECONDS), "the server stops on SIGTERM");
+        }
+        String log = Files.readString(folder.resolve("logs/loomftp.log"));
+        assertTrue(log.contains("users, bans and quota counters are in the database " + database.url()
+                .substring(database.url().lastIndexOf('/') + 1) + " at 127.0.0.1:" + engine.port()), log);
+        assertTrue(log.contains("transfer user=alice STOR /upload.bin bytes=" + (11 * 1024 * 1024 + 5)), log);
+        assertTrue(!log.contains(dev.loomftp.pg.PgEngine.PASSWORD), "no password in the log");
+        try (var connection = engine.connect(database); var statement = connection.createStatement();
+                var row = statement.executeQuery("select bytes, files from loomftp_quota_usage")) {
+            assertTrue(row.next(), "the quota counter is in the database");
+            assertEquals(11 * 1024 * 1024 + 5, row.getLong(1));
+        }
+    }
+
+    /**
      * {@code check} before the first start announces the certificate the start will make and writes
      * nothing; after it, shows that certificate, with the fingerprint the server logged.
      */

@@ -4,7 +4,9 @@ import dev.loomftp.config.Config;
 import dev.loomftp.s3.S3Clients;
 import dev.loomftp.config.ConfigException;
 import dev.loomftp.config.ConfigLoader;
+import dev.loomftp.config.LoggingSetup;
 import dev.loomftp.tls.TlsContext;
+import dev.loomftp.pg.SharedDatabase;
 import dev.loomftp.users.FileUserStore;
 import dev.loomftp.users.PasswordHasher;
 import dev.loomftp.users.UserStoreException;
@@ -75,6 +77,7 @@ final class CheckCommand implements Command {
 
     @Override
     public int run(List<String> args, Io io) throws UsageException {
+        LoggingSetup.quiet();
         Args parsed = Args.parse(args, Set.of(CONFIG), Set.of());
         if (!parsed.positionals().isEmpty()) {
             throw new UsageException("unexpected argument '" + parsed.positionals().getFirst() + "'");
@@ -86,8 +89,7 @@ final class CheckCommand implements Command {
         try {
             config = configFile.isPresent() ? ConfigLoader.load(configFile.get()) : ConfigLoader.defaults();
             certificate = config.tls().enabled() ? TlsContext.inspect(config.tls()) : Optional.empty();
-            users = Files.exists(config.users().file()) ? new FileUserStore(config.users().file(),
-                    new PasswordHasher(), 0).list() : List.of();
+            users = users(config, io);
         } catch (ConfigException | UserStoreException e) {
             io.err().println("loomftp check: " + e.getMessage());
             return ExitCode.CONFIG;
@@ -209,9 +211,37 @@ final class CheckCommand implements Command {
         return LocalDate.ofInstant(instant, ZoneOffset.UTC).toString();
     }
 
+    /** The users' names, from the database when there is one (which checks that it can be used). */
+    private static List<String> users(Config config, Io io) throws UserStoreException {
+        if (config.users().database() != null) {
+            List<AutoCloseable> opened = new ArrayList<>();
+            try {
+                return SharedDatabase.users(config, new PasswordHasher(), io.environment(), opened::add).list();
+            } catch (dev.loomftp.pg.DatabaseException e) {
+                throw new UserStoreException(e.getMessage(), e);
+            } finally {
+                opened.forEach(closeable -> {
+                    try {
+                        closeable.close();
+                    } catch (Exception e) {
+                        // Nothing is left to do with it.
+                    }
+                });
+            }
+        }
+        return Files.exists(config.users().file())
+                ? new FileUserStore(config.users().file(), new PasswordHasher(), 0).list() : List.of();
+    }
+
     private static void users(Config.Users config, List<String> names, PrintStream out) {
         List<String> lines = new ArrayList<>();
-        if (!Files.exists(config.file())) {
+        if (config.database() != null) {
+            java.net.URI url = java.net.URI.create(config.database().url().substring("jdbc:".length()));
+            lines.add("database " + url.getPath().substring(1) + " at " + url.getHost()
+                    + (url.getPort() < 0 ? "" : ":" + url.getPort()) + " as " + config.database().user() + ": "
+                    + names.size() + (names.size() == 1 ? " user" : " users")
+                    + (names.isEmpty() ? "; nobody can log in until 'loomftp user add NAME'" : ""));
+        } else if (!Files.exists(config.file())) {
             lines.add(config.file() + ": not there yet; nobody can log in until 'loomftp user add NAME'");
         } else if (names.isEmpty()) {
             lines.add(config.file() + ": no users; nobody can log in until 'loomftp user add NAME'");

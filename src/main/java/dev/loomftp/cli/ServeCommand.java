@@ -5,7 +5,12 @@ import dev.loomftp.config.ConfigException;
 import dev.loomftp.config.ConfigLoader;
 import dev.loomftp.config.LoggingSetup;
 import dev.loomftp.server.FtpServer;
+import dev.loomftp.pg.DatabaseException;
+import dev.loomftp.pg.SharedDatabase;
+import dev.loomftp.server.SharedState;
+import dev.loomftp.storage.StorageOpener;
 import dev.loomftp.users.FileUserStore;
+import dev.loomftp.users.UserAdmin;
 import dev.loomftp.users.PasswordHasher;
 import dev.loomftp.users.UserStoreException;
 import java.io.IOException;
@@ -106,14 +111,38 @@ final class ServeCommand implements Command {
         }
         LoggingSetup.apply(config.logging());
 
-        FileUserStore users = new FileUserStore(config.users().file(), hasher, config.users().passwordCache());
-        try {
-            // A users file that cannot be read lets no one in: say so now, not at each login.
-            users.list();
-        } catch (UserStoreException e) {
-            io.err().println("loomftp serve: " + e.getMessage());
-            return ExitCode.FAILURE;
+        SharedDatabase database = null;
+        UserAdmin users;
+        if (config.users().database() != null) {
+            try {
+                database = SharedDatabase.open(config, hasher, io.environment());
+            } catch (DatabaseException e) {
+                io.err().println("loomftp serve: " + e.getMessage());
+                return ExitCode.FAILURE;
+            }
+            users = database.users();
+        } else {
+            users = new FileUserStore(config.users().file(), hasher, config.users().passwordCache());
+            try {
+                // A users file that cannot be read lets no one in: say so now, not at each login.
+                users.list();
+            } catch (UserStoreException e) {
+                io.err().println("loomftp serve: " + e.getMessage());
+                return ExitCode.FAILURE;
+            }
         }
+        try {
+            return serve(config, configFile, overrides, users, database, hasher, io);
+        } finally {
+            if (database != null) {
+                database.close();
+            }
+        }
+    }
+
+    /** Serves with {@code users}, and the shared state of {@code database} when there is one. */
+    private static int serve(Config config, Optional<Path> configFile, UnaryOperator<Config> overrides,
+            UserAdmin users, SharedDatabase database, PasswordHasher hasher, Io io) {
         Optional<PidFile> pidFile;
         try {
             pidFile = config.service().pidFile() == null ? Optional.empty()
@@ -125,7 +154,8 @@ final class ServeCommand implements Command {
         try {
             FtpServer server;
             try {
-                server = FtpServer.start(config, users);
+                server = FtpServer.start(config, database != null ? database.state() : SharedState.local(users),
+                        StorageOpener.LOCAL);
             } catch (IOException e) {
                 io.err().println("loomftp serve: cannot start: " + ErrorText.of(e));
                 return ExitCode.FAILURE;
@@ -146,7 +176,7 @@ final class ServeCommand implements Command {
     }
 
     /** Says where clients can reach the server, and how to add a first user when there is none. */
-    private static void greet(Config config, FtpServer server, FileUserStore users, Optional<Path> configFile,
+    private static void greet(Config config, FtpServer server, UserAdmin users, Optional<Path> configFile,
             Io io) {
         io.out().println("loomftp " + Main.version() + " serving " + config.storage().root());
         for (InetSocketAddress address : server.addresses()) {

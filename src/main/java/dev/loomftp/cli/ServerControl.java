@@ -6,6 +6,7 @@ import dev.loomftp.config.ConfigLoader;
 import dev.loomftp.server.FtpServer;
 import dev.loomftp.users.FileUserStore;
 import dev.loomftp.users.PasswordHasher;
+import dev.loomftp.users.UserAdmin;
 import dev.loomftp.users.UserStoreException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -39,9 +40,9 @@ final class ServerControl {
     private final PrintStream console;
     private final AtomicInteger stopSignals = new AtomicInteger();
     private final ReentrantLock reloading = new ReentrantLock();
-    private FileUserStore users;
+    private UserAdmin users;
 
-    ServerControl(FtpServer server, Optional<Path> configFile, UnaryOperator<Config> overrides, FileUserStore users,
+    ServerControl(FtpServer server, Optional<Path> configFile, UnaryOperator<Config> overrides, UserAdmin users,
             PasswordHasher hasher, PrintStream console) {
         this.server = server;
         this.configFile = configFile;
@@ -93,7 +94,7 @@ final class ServerControl {
         try {
             Config next = overrides.apply(configFile.isPresent() ? ConfigLoader.load(configFile.get())
                     : ConfigLoader.defaults());
-            FileUserStore nextUsers = usersFor(next.users());
+            UserAdmin nextUsers = usersFor(next.users());
             // A users file that cannot be read would let no one in: refuse the reload instead.
             nextUsers.list();
             server.reload(next, nextUsers);
@@ -109,9 +110,18 @@ final class ServerControl {
         return false;
     }
 
-    /** The user store of {@code next}: the one in use when the file and the cache are the same. */
-    private FileUserStore usersFor(Config.Users next) {
-        if (next.file().equals(users.file()) && next.passwordCache() == server.config().users().passwordCache()) {
+    /**
+     * The user store of {@code next}: the one in use when the file and the cache are the same, or
+     * when the users are in a database, which a reload does not change.
+     */
+    private UserAdmin usersFor(Config.Users next) {
+        if (!java.util.Objects.equals(next.database(), server.config().users().database())) {
+            Logger.warn("users.database changed: that takes effect when the server is restarted");
+        }
+        if (!(users instanceof FileUserStore file) || next.database() != null) {
+            return users;
+        }
+        if (next.file().equals(file.file()) && next.passwordCache() == server.config().users().passwordCache()) {
             return users;
         }
         return new FileUserStore(next.file(), hasher, next.passwordCache());

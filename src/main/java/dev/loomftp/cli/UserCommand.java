@@ -3,12 +3,17 @@ package dev.loomftp.cli;
 import dev.loomftp.config.Config;
 import dev.loomftp.config.ConfigException;
 import dev.loomftp.config.ConfigLoader;
+import dev.loomftp.config.LoggingSetup;
 import dev.loomftp.s3.S3Clients;
 import dev.loomftp.storage.LocalStorage;
 import dev.loomftp.storage.Quota;
 import dev.loomftp.storage.QuotaUsage;
 import dev.loomftp.storage.Storage;
+import dev.loomftp.pg.DatabaseException;
+import dev.loomftp.pg.PgUserStore;
+import dev.loomftp.pg.SharedDatabase;
 import dev.loomftp.users.FileUserStore;
+import dev.loomftp.users.UserAdmin;
 import dev.loomftp.users.PasswordHasher;
 import dev.loomftp.users.PlainTextImport;
 import dev.loomftp.users.UserNames;
@@ -28,12 +33,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * {@code loomftp user}: adds, changes, removes, lists and imports the users in the users file that
- * the configuration names, the same file {@code loomftp serve} reads. A running server sees the
- * changes at the next login.
+ * the configuration names, or in its database ({@code users.database}), the same users
+ * {@code loomftp serve} reads. A running server (every node, with a database) sees the changes at
+ * the next login.
  *
  * <p>Passwords are asked on the terminal without echo, or read from the first line of standard
  * input with {@code --password-stdin}; never taken from the command line, where the process list
@@ -44,18 +49,18 @@ final class UserCommand implements Command {
     private static final int MAX_PASSWORD_BYTES = 4096;
     private static final String CONFIG = "config";
     private static final String PASSWORD_STDIN = "password-stdin";
-    private static final String ACTIONS = "add, passwd, remove, list or import";
+    private static final String ACTIONS = "add, passwd, remove, list, import or override";
 
-    private final Function<Config, FileUserStore> stores;
+    private final PasswordHasher hasher;
 
     /** The command as {@code loomftp} runs it, with the default password hashing cost. */
     UserCommand() {
-        this(config -> new FileUserStore(config.users().file(), new PasswordHasher()));
+        this(new PasswordHasher());
     }
 
-    /** @param stores opens the users file a configuration names; tests pass a cheaper hasher */
-    UserCommand(Function<Config, FileUserStore> stores) {
-        this.stores = stores;
+    /** @param hasher hashes new passwords; tests pass a cheaper one */
+    UserCommand(PasswordHasher hasher) {
+        this.hasher = hasher;
     }
 
     @Override
@@ -76,8 +81,10 @@ final class UserCommand implements Command {
                        loomftp user remove NAME [--config FILE]
                        loomftp user list [--config FILE]
                        loomftp user import FILE [--config FILE]
+                       loomftp user override NAME [JSON] [--config FILE]
 
-                Manages the users file that the configuration names (./loomftp-users.txt by default).
+                Manages the users file that the configuration names (./loomftp-users.txt by default),
+                or the database of users.database, which every node shares.
 
                 Actions:
                   add NAME       add a user; asks for the password twice
@@ -85,7 +92,11 @@ final class UserCommand implements Command {
                   remove NAME    remove a user (their files stay)
                   list           print every user's name
                   import FILE    add the users of a plain-text file of NAME:PASSWORD lines, hashing
-                                 the passwords; the plain-text file is left as it is
+                                 the passwords, or of a loomftp users file, whose hashes move as
+                                 they are; the file is left as it is
+                  override NAME [JSON]
+                                 with a database: print the user's override, or set it to JSON,
+                                 written as one of users.overrides is ('null' removes it)
 
                 Options:
                   --password-stdin  read the password from the first line of standard input
@@ -99,6 +110,7 @@ final class UserCommand implements Command {
 
     @Override
     public int run(List<String> args, Io io) throws UsageException {
+        LoggingSetup.quiet();
         Args parsed = Args.parse(args, Set.of(CONFIG), Set.of(PASSWORD_STDIN));
         Action action = action(parsed.positionals());
         String operand = operand(action, parsed.positionals());
@@ -109,15 +121,17 @@ final class UserCommand implements Command {
             throw new UsageException("there is no terminal to ask for the password; use --" + PASSWORD_STDIN);
         }
         Path importFile = action == Action.IMPORT ? Args.path(operand) : null;
+        List<AutoCloseable> opened = new java.util.ArrayList<>();
         try {
             Config config = config(parsed);
-            FileUserStore store = stores.apply(config);
+            UserAdmin store = open(config, io, opened);
             return switch (action) {
                 case ADD -> add(store, operand, parsed, io);
                 case PASSWD -> passwd(store, operand, parsed, io);
                 case REMOVE -> remove(store, operand, io);
                 case LIST -> list(store, config, io);
                 case IMPORT -> importFrom(store, importFile, io);
+                case OVERRIDE -> override(store, operand, parsed.positionals(), io);
             };
         } catch (ConfigException e) {
             io.err().println("loomftp user: " + e.getMessage());
@@ -125,10 +139,48 @@ final class UserCommand implements Command {
         } catch (UserStoreException | Failure e) {
             io.err().println("loomftp user: " + e.getMessage());
             return ExitCode.FAILURE;
+        } finally {
+            for (AutoCloseable closeable : opened) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    // Nothing is left to do with it.
+                }
+            }
         }
     }
 
-    private int add(FileUserStore store, String name, Args args, Io io) throws UserStoreException, Failure {
+    /** The users of {@code config}: its database, or its users file. */
+    private UserAdmin open(Config config, Io io, List<AutoCloseable> opened) throws UserStoreException {
+        if (config.users().database() == null) {
+            return new FileUserStore(config.users().file(), hasher);
+        }
+        try {
+            return SharedDatabase.users(config, hasher, io.environment(), opened::add);
+        } catch (DatabaseException e) {
+            throw new UserStoreException(e.getMessage(), e);
+        }
+    }
+
+    /** Prints the override of a user, or sets it to the JSON after the name. */
+    private static int override(UserAdmin store, String name, List<String> positionals, Io io)
+            throws UserStoreException, Failure {
+        if (!(store instanceof PgUserStore database)) {
+            throw new Failure("the overrides of a users file's users are in the configuration (users.overrides);"
+                    + " a database (users.database) keeps them with the users");
+        }
+        if (positionals.size() < 3) {
+            io.out().println(database.override(name).orElse("null"));
+            return ExitCode.OK;
+        }
+        String json = positionals.get(2).strip();
+        String stored = database.setOverride(name, json.equals("null") ? null : json);
+        io.out().println(json.equals("null") ? "removed the override of '" + stored + "'"
+                : "set the override of '" + stored + "'");
+        return ExitCode.OK;
+    }
+
+    private int add(UserAdmin store, String name, Args args, Io io) throws UserStoreException, Failure {
         checkName(name);
         Optional<String> existing = store.find(name);
         if (existing.isPresent()) {
@@ -144,7 +196,7 @@ final class UserCommand implements Command {
         return ExitCode.OK;
     }
 
-    private int passwd(FileUserStore store, String name, Args args, Io io) throws UserStoreException, Failure {
+    private int passwd(UserAdmin store, String name, Args args, Io io) throws UserStoreException, Failure {
         checkName(name);
         String stored = store.find(name).orElseThrow(() -> UserStoreException.notFound(name));
         char[] password = newPassword(stored, args, io);
@@ -166,7 +218,7 @@ final class UserCommand implements Command {
         }
     }
 
-    private static int remove(FileUserStore store, String name, Io io) throws UserStoreException {
+    private static int remove(UserAdmin store, String name, Io io) throws UserStoreException {
         io.out().println("removed user '" + store.remove(name) + "'");
         return ExitCode.OK;
     }
@@ -175,7 +227,7 @@ final class UserCommand implements Command {
      * Every user's name, one a line; where quotas are set, followed by what the user holds of each,
      * measured now: {@code alice  /: 1.5 MiB of 10 MiB, 12 of 1000 files}.
      */
-    private static int list(FileUserStore store, Config config, Io io) throws UserStoreException {
+    private static int list(UserAdmin store, Config config, Io io) throws UserStoreException {
         try (S3Clients objectStores = new S3Clients()) {
             for (String name : store.list()) {
                 List<String> quotas = new java.util.ArrayList<>();
@@ -211,7 +263,7 @@ final class UserCommand implements Command {
         }
     }
 
-    private static int importFrom(FileUserStore store, Path file, Io io) throws UserStoreException {
+    private static int importFrom(UserAdmin store, Path file, Io io) throws UserStoreException {
         PlainTextImport.Result result = new PlainTextImport(store).importFrom(file);
         int count = result.imported();
         io.out().println("imported " + count + (count == 1 ? " user" : " users") + " from " + file);
@@ -245,8 +297,9 @@ final class UserCommand implements Command {
         if (positionals.size() < wanted) {
             throw new UsageException(action.word() + " needs a " + action.operand());
         }
-        if (positionals.size() > wanted) {
-            throw new UsageException("unexpected argument '" + positionals.get(wanted) + "'");
+        int most = action == Action.OVERRIDE ? wanted + 1 : wanted;
+        if (positionals.size() > most) {
+            throw new UsageException("unexpected argument '" + positionals.get(most) + "'");
         }
         return wanted == 2 ? positionals.get(1) : "";
     }
@@ -333,7 +386,8 @@ final class UserCommand implements Command {
         PASSWD("passwd", "NAME", true),
         REMOVE("remove", "NAME", false),
         LIST("list", "", false),
-        IMPORT("import", "FILE", false);
+        IMPORT("import", "FILE", false),
+        OVERRIDE("override", "NAME", false);
 
         private final String word;
         private final String operand;

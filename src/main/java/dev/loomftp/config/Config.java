@@ -113,10 +113,19 @@ public record Config(
      *                          the address the client connected to
      * @param byNetwork         the address to put in PASV replies to clients of a network, the first
      *                          that holds the client winning; {@code advertisedAddress} for the rest
+     * @param proxyProtocol     whether a data connection that comes through the proxy its control
+     *                          connection came through starts with a PROXY header too, which must
+     *                          name the same client (HAProxy's {@code send-proxy-v2} on the passive
+     *                          ranges); without it, any connection from the proxy is taken
      */
-    public record Passive(int minPort, int maxPort, String advertisedAddress, List<PassiveAddress> byNetwork) {
+    public record Passive(int minPort, int maxPort, String advertisedAddress, List<PassiveAddress> byNetwork,
+            boolean proxyProtocol) {
         public Passive {
             byNetwork = List.copyOf(byNetwork);
+        }
+
+        public Passive(int minPort, int maxPort, String advertisedAddress, List<PassiveAddress> byNetwork) {
+            this(minPort, maxPort, advertisedAddress, byNetwork, false);
         }
 
         public Passive(int minPort, int maxPort, String advertisedAddress) {
@@ -244,8 +253,11 @@ public record Config(
      * @param passwordCache how many users' verified logins are kept (as keyed digests, never the
      *                  password), so that their next login with the same password runs no PBKDF2;
      *                  0 keeps none
+     * @param database  where the users, their overrides, the bans and the quota counters of many
+     *                  nodes are kept instead of {@code file}; null for the file
      */
-    public record Users(Path file, boolean anonymous, Map<String, UserOverride> overrides, int passwordCache) {
+    public record Users(Path file, boolean anonymous, Map<String, UserOverride> overrides, int passwordCache,
+            Database database) {
         /** The default {@code passwordCache}: a users file of up to this many users is covered whole, in about 2 MB. */
         public static final int DEFAULT_PASSWORD_CACHE = FileUserStore.DEFAULT_PASSWORD_CACHE;
         /** The largest {@code passwordCache}, about 200 MB at most. */
@@ -265,6 +277,10 @@ public record Config(
             }
         }
 
+        public Users(Path file, boolean anonymous, Map<String, UserOverride> overrides, int passwordCache) {
+            this(file, anonymous, overrides, passwordCache, null);
+        }
+
         public Users(Path file, boolean anonymous, Map<String, UserOverride> overrides) {
             this(file, anonymous, overrides, DEFAULT_PASSWORD_CACHE);
         }
@@ -282,6 +298,19 @@ public record Config(
                     .findFirst()
                     .orElse(UserOverride.NONE);
         }
+    }
+
+    /**
+     * A PostgreSQL database that the nodes of one service share. Its password is not kept here: it
+     * comes from {@code PGPASSWORD} or a pgpass file ({@code PGPASSFILE}, else {@code ~/.pgpass}),
+     * as for {@code psql}.
+     *
+     * @param url            {@code jdbc:postgresql://host:port/database}
+     * @param user           the role the nodes log in as
+     * @param maxConnections the most connections one node holds
+     */
+    public record Database(String url, String user, int maxConnections) {
+        public static final int DEFAULT_MAX_CONNECTIONS = 10;
     }
 
     /**

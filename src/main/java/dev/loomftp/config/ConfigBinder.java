@@ -231,7 +231,7 @@ final class ConfigBinder {
     }
 
     private static Passive passive(ConfigNode node) throws ConfigException {
-        node.object("minPort", "maxPort", "advertisedAddress", "addressByNetwork");
+        node.object("minPort", "maxPort", "advertisedAddress", "addressByNetwork", "proxyProtocol");
         ConfigNode minNode = node.get("minPort");
         int minPort = minNode.integer(MIN_PASSIVE_PORT, Config.MAX_PORT);
         ConfigNode maxNode = node.get("maxPort");
@@ -246,7 +246,8 @@ final class ConfigBinder {
         for (ConfigNode rule : node.get("addressByNetwork").elements()) {
             byNetwork.add(passiveAddress(rule));
         }
-        return new Passive(minPort, maxPort, advertised.isNull() ? null : advertisedAddress(advertised), byNetwork);
+        return new Passive(minPort, maxPort, advertised.isNull() ? null : advertisedAddress(advertised), byNetwork,
+                node.get("proxyProtocol").bool());
     }
 
     private static Cidr network(ConfigNode node) throws ConfigException {
@@ -444,7 +445,7 @@ final class ConfigBinder {
     }
 
     private Users users(ConfigNode node, Storage storage) throws ConfigException {
-        node.object("file", "anonymous", "overrides", "passwordCache");
+        node.object("file", "anonymous", "overrides", "passwordCache", "database");
         Map<String, UserOverride> overrides = new HashMap<>();
         Map<String, ConfigNode> byKey = new HashMap<>();
         for (Map.Entry<String, ConfigNode> user : node.get("overrides").fields().entrySet()) {
@@ -455,7 +456,57 @@ final class ConfigBinder {
             overrides.put(user.getKey(), userOverride(user.getValue(), storage));
         }
         return new Users(path(node.get("file")), node.get("anonymous").bool(), overrides,
-                node.get("passwordCache").integer(0, Users.MAX_PASSWORD_CACHE));
+                node.get("passwordCache").integer(0, Users.MAX_PASSWORD_CACHE),
+                node.has("database") && !node.get("database").isNull() ? database(node.get("database")) : null);
+    }
+
+    /**
+     * {@code {"url": "jdbc:postgresql://db.example.com:5432/loomftp", "user": "loomftp",
+     * "maxConnections": 10}}; "postgresql://..." is taken too, as libpq writes it.
+     */
+    private static Config.Database database(ConfigNode node) throws ConfigException {
+        if (node.has("password")) {
+            throw node.get("password").keyError("is not kept in the configuration: give the password in"
+                    + " PGPASSWORD or a pgpass file (PGPASSFILE, else ~/.pgpass), as for psql");
+        }
+        node.object("url", "user", "maxConnections");
+        String url = node.get("url").string();
+        String jdbc = url.startsWith("postgresql://") ? "jdbc:" + url : url;
+        java.net.URI parsed = null;
+        if (jdbc.startsWith("jdbc:postgresql://")) {
+            try {
+                parsed = new java.net.URI(jdbc.substring("jdbc:".length()));
+            } catch (java.net.URISyntaxException e) {
+                parsed = null;
+            }
+        }
+        if (parsed != null && (parsed.getRawAuthority() != null && parsed.getRawAuthority().contains("@")
+                || parsed.getRawQuery() != null && parsed.getRawQuery().toLowerCase(Locale.ROOT).contains("password"))) {
+            // Not shown: what comes before '@' may be a password.
+            throw node.get("url").error("must not name a user or password: give the role in users.database.user,"
+                    + " and the password in PGPASSWORD or a pgpass file");
+        }
+        if (parsed == null || parsed.getHost() == null || parsed.getPath() == null || parsed.getPath().length() < 2) {
+            throw node.get("url").error("must be like \"jdbc:postgresql://db.example.com:5432/loomftp\" (a host and"
+                    + " a database), not " + node.get("url").describe());
+        }
+        String user = node.get("user").string();
+        if (user.isBlank()) {
+            throw node.get("user").error("must name the database role the nodes log in as");
+        }
+        return new Config.Database(jdbc, user, node.has("maxConnections")
+                ? node.get("maxConnections").integer(2, 1000) : Config.Database.DEFAULT_MAX_CONNECTIONS);
+    }
+
+    /**
+     * One user's override, written as in {@code users.overrides} (as the database keeps it), checked
+     * against the mounts of {@code storage}.
+     *
+     * @param source what the text is, for messages
+     */
+    static UserOverride userOverride(String source, String json, Storage storage) throws ConfigException {
+        return userOverride(ConfigNode.root(JsonDocument.parse(source,
+                json.getBytes(java.nio.charset.StandardCharsets.UTF_8))), storage);
     }
 
     /** One user's override: permissions by mount path, whether TLS is required, and the upload policy. */

@@ -48,6 +48,17 @@ public final class ConfigLoader {
         return ConfigBinder.bind(defaultDocument().overlaidWith(document), folder);
     }
 
+    /**
+     * Reads a user's override, a JSON object written as one of {@code users.overrides} is, checked
+     * against the mounts of {@code storage}.
+     *
+     * @param source what the text is, named in the message of a {@link ConfigException}
+     */
+    public static Config.UserOverride userOverride(String source, String json, Config.Storage storage)
+            throws ConfigException {
+        return ConfigBinder.userOverride(source, json, storage);
+    }
+
     private static byte[] read(Path file) throws ConfigException {
         try {
             return Files.readAllBytes(file);

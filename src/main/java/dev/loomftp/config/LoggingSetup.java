@@ -39,10 +39,24 @@ public final class LoggingSetup {
         Configuration.replace(properties(logging));
     }
 
+    /**
+     * For the commands that are not the server ({@code user}, {@code check}): warnings and errors
+     * on standard error, so that what the libraries they use say at start (the database pool,
+     * the schema migrations) stays out of the way. Does nothing once something has logged.
+     */
+    public static void quiet() {
+        if (!Configuration.isFrozen()) {
+            Configuration.replace(properties(new Config.Logging(Config.Level.WARN, null)));
+        }
+    }
+
     /** The tinylog properties for {@code logging}, as they would read in a {@code tinylog.properties} file. */
     static Map<String, String> properties(Config.Logging logging) {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("level", logging.level().name().toLowerCase(Locale.ROOT));
+        // The database pool says, in its own words (class names, connection objects), what
+        // loomftp logs in one clear line of its own: that the database went away, and returned.
+        properties.put("level@com.zaxxer.hikari", "error");
         properties.put("writingthread", "false");
         properties.put("autoshutdown", "false");
         properties.put("writer1", "console");

@@ -28,10 +28,10 @@ final class BandwidthBook {
         return rate == Config.Rates.NO_LIMIT ? null : new Throttle(rate);
     }
 
-    /** The limits a transfer of {@code user} is under, uploads or downloads. */
-    Throttle.Set limitsFor(String user, boolean upload) {
+    /** The limits a transfer of {@code user}, whose override is {@code own}, is under, uploads or downloads. */
+    Throttle.Set limitsFor(String user, Config.UserOverride own, boolean upload) {
         List<Throttle> limits = new ArrayList<>(2);
-        Config.Rates override = config.users().overrideFor(user).bandwidth();
+        Config.Rates override = own.bandwidth();
         Config.Rates rates = override != null ? override : config.limits().bandwidth().user();
         long rate = upload ? rates.up() : rates.down();
         if (rate != Config.Rates.NO_LIMIT) {

@@ -1,6 +1,7 @@
 package dev.loomftp.server;
 
 import dev.loomftp.protocol.DataAddress;
+import dev.loomftp.protocol.ProxyHeader;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -42,15 +43,33 @@ sealed interface DataConnector extends AutoCloseable {
      * the real client.
      */
     final class Passive implements DataConnector {
+        /** How long a proxy may take to send the PROXY header of a data connection; HAProxy sends it at once. */
+        private static final Duration HEADER_WAIT = Duration.ofSeconds(5);
+
         private final PassivePorts ports;
         private final ServerSocketChannel listener;
         private final java.util.Set<InetAddress> peers;
+        private final InetAddress client;
+        private final InetAddress proxy;
         private boolean closed;
 
         Passive(PassivePorts ports, ServerSocketChannel listener, java.util.Set<InetAddress> peers) {
+            this(ports, listener, peers, null, null);
+        }
+
+        /**
+         * @param peers  the addresses a data connection may come from
+         * @param client the client, whom a PROXY header from {@code proxy} must name
+         * @param proxy  the proxy whose data connections start with a PROXY header
+         *               ({@code passive.proxyProtocol}), or null
+         */
+        Passive(PassivePorts ports, ServerSocketChannel listener, java.util.Set<InetAddress> peers,
+                InetAddress client, InetAddress proxy) {
             this.ports = ports;
             this.listener = listener;
             this.peers = peers;
+            this.client = client;
+            this.proxy = proxy;
         }
 
         int port() {
@@ -91,14 +110,49 @@ sealed interface DataConnector extends AutoCloseable {
             return Optional.empty();
         }
 
-        /** Whether the connection comes from the client; one that does not is logged and closed. */
+        /**
+         * Whether the connection comes from the client, straight or through its proxy (whose PROXY
+         * header must then name it); one that does not is logged and closed.
+         */
         private boolean isFromPeer(SocketChannel socket) throws IOException {
             InetAddress from = ((InetSocketAddress) socket.getRemoteAddress()).getAddress();
+            if (proxy != null && from.equals(proxy) && !from.equals(client)) {
+                return namesTheClient(socket);
+            }
             if (peers.contains(from)) {
                 return true;
             }
             Logger.warn("dropped a data connection from {}: the control connection is from {}",
                     DataAddress.text(from), String.join(" or ", peers.stream().map(DataAddress::text).sorted().toList()));
+            socket.close();
+            return false;
+        }
+
+        /**
+         * Reads the PROXY header the proxy starts the connection with: it must name the client
+         * (RFC 2577's care about data connection theft, through a proxy that all clients share).
+         */
+        private boolean namesTheClient(SocketChannel socket) throws IOException {
+            String problem;
+            try {
+                java.io.InputStream in = java.nio.channels.Channels.newInputStream(socket);
+                Optional<InetSocketAddress> named = Deadline.within(HEADER_WAIT, () -> ProxyHeader.read(in));
+                if (named.isPresent() && named.get().getAddress().equals(client)) {
+                    return true;
+                }
+                problem = named.map(other -> "its PROXY header names " + DataAddress.text(other.getAddress()))
+                        .orElse("its PROXY header names no client");
+            } catch (java.util.concurrent.TimeoutException e) {
+                problem = "no PROXY header in time";
+            } catch (InterruptedException e) {
+                socket.close();
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while reading a PROXY header");
+            } catch (IOException e) {
+                problem = "no PROXY header: " + FileErrors.reason(e);
+            }
+            Logger.warn("dropped a data connection through proxy {}: {}, and the control connection is from {}",
+                    DataAddress.text(proxy), problem, DataAddress.text(client));
             socket.close();
             return false;
         }

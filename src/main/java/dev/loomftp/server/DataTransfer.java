@@ -89,7 +89,7 @@ final class DataTransfer {
         if (session.parameters().modeZ()) {
             data.compress(session.parameters().compressionLevel(), session.context().config().limits().maxExpansion());
         }
-        data.throttle(session.context().bandwidth().limitsFor(session.login().userName(), UPLOADS.contains(verb)));
+        data.throttle(session.context().bandwidth().limitsFor(session.login().userName(), session.override(), UPLOADS.contains(verb)));
         Session.Finished<Result> finished;
         try (data) {
             finished = session.whileTransferring(verb, path, data, () -> attempt(body, data, success, timeouts));

@@ -118,7 +118,7 @@ public final class FtpServer implements AutoCloseable {
      *                     its port is in use)
      */
     public static FtpServer start(Config config, UserStore users) throws IOException {
-        return start(config, users, StorageOpener.LOCAL);
+        return start(config, SharedState.local(users), StorageOpener.LOCAL);
     }
 
     /**
@@ -127,13 +127,24 @@ public final class FtpServer implements AutoCloseable {
      * @throws IOException when a folder cannot be created or a listener cannot be bound
      */
     public static FtpServer start(Config config, UserStore users, StorageOpener storages) throws IOException {
+        return start(config, SharedState.local(users), storages);
+    }
+
+    /**
+     * Starts a server that keeps its users, bans and quota counters in {@code shared}, as the
+     * nodes of one service do, and whose mounts {@code storages} opens.
+     *
+     * @throws IOException when a folder cannot be created or a listener cannot be bound
+     */
+    public static FtpServer start(Config config, SharedState shared, StorageOpener storages) throws IOException {
+        UserStore users = shared.users();
         Config.Passive passive = config.passive();
         Optional<TlsContext> tls = tlsFor(config);
         TransferLog transferLog = TransferLog.open(config.logging(), java.time.ZoneId.systemDefault());
         S3Clients objectStores = new S3Clients();
         ServerContext context = new ServerContext(config, users, new PassivePorts(passive.minPort(), passive.maxPort()),
-                tls, new LoginGuard(config.logins(), java.time.Clock.systemUTC()), new LongAdder(), transferLog, storages,
-                new QuotaBook(java.time.Clock.systemUTC()), new Metrics(), new BandwidthBook(config),
+                tls, new LoginGuard(config.logins(), shared.logins(), java.time.Clock.systemUTC()), new LongAdder(),
+                transferLog, storages, shared.quotas(), new Metrics(), new BandwidthBook(config),
                 new Hooks(config.hooks()), objectStores);
         List<ServerSocketChannel> listeners = new ArrayList<>();
         Selector selector = Selector.open();
@@ -312,7 +323,10 @@ public final class FtpServer implements AutoCloseable {
 
     /**
      * From now on new connections get 421, and each session says 421 once its command (a
-     * transfer included) is over. Returns at once; the server runs until it is closed.
+     * transfer included) is over. A listener behind a load balancer (one with {@code proxyFrom})
+     * is closed instead: the balancer's health check fails at once, and a connection it was
+     * sending here is refused, which HAProxy retries on another node ({@code option redispatch}),
+     * so clients never see this node's 421. Returns at once; the server runs until it is closed.
      */
     public void beginDrain() {
         if (draining) {
@@ -321,6 +335,20 @@ public final class FtpServer implements AutoCloseable {
         draining = true;
         Logger.info("server draining: {} sessions may finish their transfers", active.get());
         sessions.forEach(Session::drain);
+        for (ServerSocketChannel listener : listeners) {
+            SelectionKey key = listener.keyFor(selector);
+            if (key != null && key.attachment() instanceof Endpoint endpoint && !endpoint.proxyFrom().isEmpty()) {
+                try {
+                    Logger.info("stopped listening on {}: the load balancer sends new sessions elsewhere",
+                            format((InetSocketAddress) listener.getLocalAddress()));
+                    listener.close();
+                } catch (IOException e) {
+                    Logger.warn("a listener behind the load balancer did not close: {}", e.getMessage());
+                }
+            }
+        }
+        // A channel registered with the selector closes its socket when the acceptor's select runs.
+        selector.wakeup();
     }
 
     /** Stops accepting, ends every session with 421, and waits until all of them have ended. */
@@ -490,17 +518,17 @@ public final class FtpServer implements AutoCloseable {
         ServerContext context = this.context;
         try {
             InetSocketAddress peer = (InetSocketAddress) socket.getRemoteAddress();
-            Optional<InetSocketAddress> client = clientBehind(socket, peer, endpoint, context);
-            if (client.isEmpty()) {
+            Optional<Origin> origin = clientBehind(socket, peer, endpoint, context);
+            if (origin.isEmpty()) {
                 return null;
             }
-            address = client.get().getAddress();
+            address = origin.get().client().getAddress();
             // Every reply is written whole, so Nagle's algorithm only delays it: a 226 written
             // right after a 150 would wait for the client's delayed ACK of the 150 (40 ms on
             // Linux), and every small file would cost that much.
             socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
             Session session = new Session(sessionIds.incrementAndGet(), context, socket, endpoint.implicitTls(),
-                    client.get());
+                    origin.get());
             context.metrics().sessionStarted();
             int fromAddress = perAddress.merge(address, 1, Integer::sum);
             if (context.loginGuard().isBanned(address)) {
@@ -550,15 +578,17 @@ public final class FtpServer implements AutoCloseable {
      * Empty when a trusted proxy sent no valid header in time: the connection is closed unanswered,
      * since what came may not be FTP at all.
      */
-    private static Optional<InetSocketAddress> clientBehind(SocketChannel socket, InetSocketAddress peer,
+    private static Optional<Origin> clientBehind(SocketChannel socket, InetSocketAddress peer,
             Endpoint endpoint, ServerContext context) throws InterruptedException {
         if (!endpoint.proxied(peer.getAddress())) {
-            return Optional.of(peer);
+            return Optional.of(Origin.direct(peer));
         }
         try {
             java.io.InputStream in = java.nio.channels.Channels.newInputStream(socket);
-            return Optional.of(Deadline.within(context.config().timeouts().dataSetup(), () -> ProxyHeader.read(in))
-                    .orElse(peer));
+            Optional<InetSocketAddress> named = Deadline.within(context.config().timeouts().dataSetup(),
+                    () -> ProxyHeader.read(in));
+            return Optional.of(named.map(client -> new Origin(client, peer.getAddress(), false))
+                    .orElseGet(() -> new Origin(peer, null, true)));
         } catch (IOException e) {
             Logger.warn("dropped a connection from proxy {}: {}", DataAddress.text(peer.getAddress()),
                     FileErrors.reason(e));
@@ -613,7 +643,7 @@ public final class FtpServer implements AutoCloseable {
         java.nio.file.Files.createDirectories(context.config().storage().root());
         for (String name : context.users().names()) {
             try {
-                context.viewFor(name);
+                context.viewFor(new dev.loomftp.users.User(name));
             } catch (IOException e) {
                 Logger.warn("the folders of user {} cannot be created: {}", name, FileErrors.reason(e));
             }

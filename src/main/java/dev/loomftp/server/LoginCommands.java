@@ -4,6 +4,7 @@ import dev.loomftp.protocol.DataAddress;
 import dev.loomftp.storage.VirtualFileSystem;
 import dev.loomftp.users.User;
 import dev.loomftp.users.UserNames;
+import dev.loomftp.users.UsersUnavailableException;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Optional;
@@ -48,10 +49,21 @@ final class LoginCommands {
         Optional<User> user;
         try {
             user = session.context().users().authenticate(name.get(), secret);
+        } catch (UsersUnavailableException e) {
+            // Neither right nor wrong: no failure is counted, and the client may try again soon.
+            Logger.warn("session {} login of {} not checked: {}", session.id(), Session.shorten(name.get()),
+                    e.getMessage());
+            session.login().failed();
+            session.reply(421, "Logins cannot be checked now; try again later.");
+            session.quit();
+            return;
         } finally {
             Arrays.fill(secret, '\0');
         }
-        if (user.isPresent()) {
+        if (user.isPresent() && session.context().overrideFor(user.get()).requiresTls() && !session.controlProtected()) {
+            session.login().failed();
+            session.reply(530, "This account must use TLS: send AUTH TLS first.");
+        } else if (user.isPresent()) {
             session.context().loginGuard().succeeded(session.remote().getAddress());
             logIn(session, user.get());
         } else {
@@ -91,7 +103,7 @@ final class LoginCommands {
     private static void logIn(Session session, User user) throws IOException {
         VirtualFileSystem view;
         try {
-            view = session.context().viewFor(user.name());
+            view = session.context().viewFor(user);
         } catch (IOException e) {
             Logger.error("session {}: the folders of user {} cannot be opened: {}", session.id(), user.name(),
                     FileErrors.reason(e));

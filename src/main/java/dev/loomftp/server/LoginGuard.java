@@ -2,11 +2,10 @@ package dev.loomftp.server;
 
 import dev.loomftp.config.Config;
 import dev.loomftp.protocol.DataAddress;
+import dev.loomftp.users.LoginRecords;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.concurrent.ConcurrentHashMap;
 import org.tinylog.Logger;
 
 /**
@@ -14,24 +13,19 @@ import org.tinylog.Logger;
  * make each further reply wait longer (the delay doubles up to a maximum), and after too many the
  * address is refused for a while. A good login clears the address's record. Bans are logged as
  * one line each ({@code banned 203.0.113.9 for 15 m after 10 failed logins}) for tools such as
- * fail2ban.
+ * fail2ban. The records are this server's own, or those of a database every node shares.
  */
 final class LoginGuard {
-    /** Records kept before old ones are swept, so that a flood of addresses cannot grow the map without end. */
-    private static final int SWEEP_AT = 10_000;
-
     private volatile Config.Logins settings;
+    private final LoginRecords records;
     private final Clock clock;
-    private final ConcurrentHashMap<InetAddress, Entry> entries = new ConcurrentHashMap<>();
-
-    /** What is known of one address: failures in a row, when the last was, and any ban. */
-    private record Entry(int failures, Instant last, Instant bannedUntil) {}
 
     /** What a failed login brings: the wait before the reply, or a ban. */
     record Penalty(Duration delay, boolean banned) {}
 
-    LoginGuard(Config.Logins settings, Clock clock) {
+    LoginGuard(Config.Logins settings, LoginRecords records, Clock clock) {
         this.settings = settings;
+        this.records = records;
         this.clock = clock;
     }
 
@@ -42,46 +36,24 @@ final class LoginGuard {
 
     /** Whether connections from {@code address} are refused now. */
     boolean isBanned(InetAddress address) {
-        Entry entry = entries.get(address);
-        return entry != null && entry.bannedUntil() != null && clock.instant().isBefore(entry.bannedUntil());
+        return records.isBanned(address, clock.instant());
     }
 
     /** Records a failed login and says what it costs. */
     Penalty failed(InetAddress address) {
         Config.Logins settings = this.settings;
-        Instant now = clock.instant();
-        Entry entry = entries.compute(address, (key, old) -> {
-            boolean expired = old == null || old.bannedUntil() != null && !now.isBefore(old.bannedUntil())
-                    || old.last().plus(settings.banDuration()).isBefore(now);
-            int failures = expired ? 1 : old.failures() + 1;
-            Instant bannedUntil = failures >= settings.banAfterFailures() ? now.plus(settings.banDuration()) : null;
-            return new Entry(failures, now, bannedUntil);
-        });
-        if (entries.size() > SWEEP_AT) {
-            sweep(now);
-        }
-        if (entry.bannedUntil() != null) {
+        LoginRecords.Tally tally = records.failed(address, settings.banAfterFailures(), settings.banDuration());
+        if (tally.bannedUntil() != null) {
             Logger.warn("banned {} for {} after {} failed logins", DataAddress.text(address),
-                    Session.seconds(settings.banDuration()), entry.failures());
+                    Session.seconds(settings.banDuration()), tally.failures());
             return new Penalty(Duration.ZERO, true);
         }
-        Duration delay = settings.failureDelay().multipliedBy(1L << Math.min(entry.failures() - 1, 30));
+        Duration delay = settings.failureDelay().multipliedBy(1L << Math.min(tally.failures() - 1, 30));
         return new Penalty(delay.compareTo(settings.maxFailureDelay()) > 0 ? settings.maxFailureDelay() : delay, false);
     }
 
     /** A good login: the address starts afresh. */
     void succeeded(InetAddress address) {
-        entries.remove(address);
-    }
-
-    /** Addresses on record, for tests. */
-    int size() {
-        return entries.size();
-    }
-
-    private void sweep(Instant now) {
-        Config.Logins settings = this.settings;
-        entries.entrySet().removeIf(entry -> entry.getValue().last().plus(settings.banDuration()).isBefore(now)
-                && (entry.getValue().bannedUntil() == null || !now.isBefore(entry.getValue().bannedUntil())));
+        records.succeeded(address);
     }
 }

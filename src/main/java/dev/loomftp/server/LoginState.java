@@ -35,6 +35,11 @@ final class LoginState {
         return user != null;
     }
 
+    /** The logged-in user, or empty before a login. */
+    Optional<User> user() {
+        return Optional.ofNullable(user);
+    }
+
     /** The user's name, or "-" before a login (as the logs show it). */
     String userName() {
         return user == null ? "-" : user.name();

@@ -205,7 +205,8 @@ final class ParameterCommands {
             session.reply(425, "No passive port is free; try again later.");
             return null;
         }
-        DataConnector.Passive passive = new DataConnector.Passive(ports, listener, session.dataPeers());
+        DataConnector.Passive passive = new DataConnector.Passive(ports, listener, session.dataPeers(),
+                session.remote().getAddress(), session.dataProxy());
         session.dataSetup().prepare(passive);
         return passive;
     }

@@ -5,6 +5,7 @@ import dev.loomftp.s3.S3Clients;
 import dev.loomftp.storage.InvalidPathException;
 import dev.loomftp.storage.Permission;
 import dev.loomftp.storage.Quota;
+import dev.loomftp.storage.QuotaCounters;
 import dev.loomftp.storage.Storage;
 import dev.loomftp.storage.StorageOpener;
 import dev.loomftp.storage.VirtualFileSystem;
@@ -39,7 +40,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 record ServerContext(Config config, UserStore users, PassivePorts passivePorts, Optional<TlsContext> tls,
         LoginGuard loginGuard, LongAdder internalErrors, TransferLog transferLog, StorageOpener storages,
-        QuotaBook quotas, Metrics metrics, BandwidthBook bandwidth, Hooks hooks, S3Clients objectStores) {
+        QuotaCounters quotas, Metrics metrics, BandwidthBook bandwidth, Hooks hooks, S3Clients objectStores) {
 
     /** Fires {@code event} for the session's user, from the session's client, with {@code fields} more. */
     void fire(Session session, Hooks.Event event, String... fields) {
@@ -56,21 +57,27 @@ record ServerContext(Config config, UserStore users, PassivePorts passivePorts, 
         hooks.fire(event, data);
     }
 
+    /** What is different for {@code user}: the store's override when it keeps one, else the configuration's. */
+    Config.UserOverride overrideFor(dev.loomftp.users.User user) {
+        return user.override() != null ? user.override() : config.users().overrideFor(user.name());
+    }
+
     /**
      * Builds a user's view from the configured mounts, creating their folders if needed.
      *
      * @throws AccessDeniedException when a mount's folder would lie outside the root, as a user
      *                               name such as ".." would make it
      */
-    VirtualFileSystem viewFor(String userName) throws IOException {
+    VirtualFileSystem viewFor(dev.loomftp.users.User user) throws IOException {
+        String userName = user.name();
+        Config.UserOverride override = overrideFor(user);
         Config.Storage storage = config.storage();
         Path root = storage.root().normalize();
         List<VirtualFileSystem.Mount> mounts = new ArrayList<>();
         for (Config.Mount mount : storage.mounts()) {
-            Config.UserOverride override = config.users().overrideFor(userName);
             Set<Permission> permissions = override.permissions().getOrDefault(mount.path(), mount.permissions());
             Quota quota = override.quotas().getOrDefault(mount.path(), mount.quota());
-            Object folder;
+            String folder;
             Storage opened;
             if (mount.objects() != null) {
                 opened = objectStores.open(mount.objects(), userName);
@@ -81,10 +88,10 @@ record ServerContext(Config config, UserStore users, PassivePorts passivePorts, 
                     throw new AccessDeniedException(mount.path());
                 }
                 opened = storages.open(local);
-                folder = local;
+                folder = local.toString();
             }
             mounts.add(new VirtualFileSystem.Mount(virtualPath(mount.path()), opened, permissions, quota,
-                    quota.limited() ? quotas.usageOf(folder, opened) : null));
+                    quota.limited() ? quotas.counterOf(folder, opened) : null));
         }
         return new VirtualFileSystem(mounts);
     }

@@ -54,6 +54,10 @@ final class Session {
     private final InetSocketAddress remote;
     /** The connection's own peer: the client, or the proxy in front of it. */
     private final java.net.InetAddress peer;
+    /** The proxy whose PROXY header named the client, or null. */
+    private final java.net.InetAddress proxy;
+    /** Whether a proxy said this connection is its own health check: it is logged at debug level only. */
+    private final boolean healthCheck;
     private final InetSocketAddress local;
     private final boolean implicitTls;
 
@@ -71,18 +75,17 @@ final class Session {
     /** Whether the server stops at once, rather than after this session's transfer. */
     private volatile boolean cutOff;
 
-    /**
-     * @param client the client's address: the connection's peer, or the one a trusted proxy's
-     *               PROXY header names
-     */
-    Session(long id, ServerContext context, SocketChannel socket, boolean implicitTls, InetSocketAddress client)
+    /** @param origin the client, and the proxy it came through, if any */
+    Session(long id, ServerContext context, SocketChannel socket, boolean implicitTls, Origin origin)
             throws IOException {
         this.id = id;
         this.implicitTls = implicitTls;
         this.context = context;
         this.control = new ControlChannel(socket, context.config().limits().maxLineLength(), context.metrics()::reply);
-        this.remote = client;
+        this.remote = origin.client();
         this.peer = control.remote().getAddress();
+        this.proxy = origin.proxy();
+        this.healthCheck = origin.healthCheck();
         this.local = control.local();
     }
 
@@ -90,7 +93,8 @@ final class Session {
     void run() {
         long started = System.nanoTime();
         String reason = "closed by client";
-        Logger.info("session {} start from {}", id, DataAddress.text(remote.getAddress()));
+        note("session {} start from {}{}", id, DataAddress.text(remote.getAddress()),
+                healthCheck ? " (a proxy's health check)" : "");
         try (var scope = StructuredTaskScope.open(Joiner.<Void>awaitAll(), c -> c.withThreadFactory(READERS))) {
             control.forkPumpsWith(task -> scope.fork(task));
             try {
@@ -109,8 +113,17 @@ final class Session {
             context.internalErrors().increment();
             Logger.error(e, "session {} failed", id);
         }
-        Logger.info("session {} end user={} after {} ms: {}", id, login.userName(),
+        note("session {} end user={} after {} ms: {}", id, login.userName(),
                 (System.nanoTime() - started) / 1_000_000, reason);
+    }
+
+    /** Logs a session's start or end: at info level, or at debug level for a proxy's health check every second. */
+    private void note(String format, Object... arguments) {
+        if (healthCheck) {
+            Logger.debug(format, arguments);
+        } else {
+            Logger.info(format, arguments);
+        }
     }
 
     /** Refuses a client at once, as when its address has too many sessions. */
@@ -374,7 +387,7 @@ final class Session {
     /** Whether data connections must be protected: the server or this user's override says so. */
     boolean dataProtectionRequired() {
         return context.config().tls().data() == Config.Policy.REQUIRED
-                || login.loggedIn() && context.config().users().overrideFor(login.userName()).requiresTls();
+                || login.loggedIn() && override().requiresTls();
     }
 
     boolean controlProtected() {
@@ -420,6 +433,14 @@ final class Session {
         return remote.getAddress().equals(peer) ? java.util.Set.of(peer) : java.util.Set.of(remote.getAddress(), peer);
     }
 
+    /**
+     * The proxy whose data connections must start with a PROXY header naming this client
+     * ({@code passive.proxyProtocol}), or null when data connections need none.
+     */
+    java.net.InetAddress dataProxy() {
+        return context.config().passive().proxyProtocol() ? proxy : null;
+    }
+
     InetSocketAddress local() {
         return local;
     }
@@ -444,9 +465,14 @@ final class Session {
         return oneShots;
     }
 
+    /** What is different for the logged-in user, as the user store or the configuration says. */
+    Config.UserOverride override() {
+        return login.user().map(context::overrideFor).orElse(Config.UserOverride.NONE);
+    }
+
     /** How this user's uploads are written: as their override says, or as the server's storage does. */
     UploadPolicy uploadPolicy() {
-        UploadPolicy own = context.config().users().overrideFor(login.userName()).uploads();
+        UploadPolicy own = override().uploads();
         return own != null ? own : context.config().storage().uploads();
     }
 

@@ -142,15 +142,22 @@ public final class Upload implements AutoCloseable {
         }
     }
 
+    /** Ends the upload; one that was not committed gives back the room it held in its quota. */
     @Override
     public void close() throws IOException {
-        if (!finished && kind == Kind.WHOLE) {
-            abortWhole();
-            return;
-        }
-        channel.close();
-        if (!finished && kind == Kind.TEMPORARY) {
-            storage.deleteFile(written);
+        try {
+            if (!finished && kind == Kind.WHOLE) {
+                abortWhole();
+                return;
+            }
+            channel.close();
+            if (!finished && kind == Kind.TEMPORARY) {
+                storage.deleteFile(written);
+            }
+        } finally {
+            if (channel instanceof QuotaChannel limited) {
+                limited.release();
+            }
         }
     }
 }

@@ -38,7 +38,7 @@ public final class VirtualFileSystem {
      *                    null when it has no quota
      */
     public record Mount(VirtualPath path, Storage storage, Set<Permission> permissions, Quota quota,
-            QuotaUsage usage) {
+            QuotaCounter usage) {
         public Mount {
             permissions = permissions.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(permissions));
             if (quota.limited() && usage == null) {
@@ -153,7 +153,19 @@ public final class VirtualFileSystem {
         Storage storage = location.mount().storage();
         VirtualPath target = location.inner();
         long targetSize = storage.stat(target).filter(FileEntry::isFile).map(FileEntry::size).orElse(-1L);
-        QuotaRoom room = room(location.mount(), path, targetSize >= 0);
+        // The room is taken before a channel opens, so that a quota that refuses leaves no file
+        // made, emptied or half-written behind; it is given back when the upload cannot start.
+        QuotaRoom room = room(location.mount(), path, targetSize >= 0).reserved();
+        try {
+            return startUpload(storage, target, targetSize, room, policy, mode, offset);
+        } catch (IOException | RuntimeException e) {
+            room.release();
+            throw e;
+        }
+    }
+
+    private Upload startUpload(Storage storage, VirtualPath target, long targetSize, QuotaRoom room,
+            UploadPolicy policy, WriteMode mode, long offset) throws IOException {
         if (storage.writesWhole()) {
             AtomicChannel whole = (AtomicChannel) storage.openWrite(target, mode, offset);
             return Upload.whole(storage, target, room.limit(whole, Math.max(targetSize, 0)), whole);
@@ -197,26 +209,55 @@ public final class VirtualFileSystem {
         QuotaUsage.Use use = mount.usage().now();
         Quota quota = mount.quota();
         if (!replacing && use.files() >= quota.files()) {
-            throw new QuotaExceededException(path.toString(), "no more than " + quota.files() + " files");
+            throw tooManyFiles(path, quota);
         }
         if (use.bytes() >= quota.bytes()) {
             throw new QuotaExceededException(path.toString(), "no more than " + quota.bytes() + " bytes");
         }
-        return new QuotaRoom(mount.usage(), quota.bytes() - use.bytes(), replacing, path);
+        return new QuotaRoom(mount, replacing, path);
+    }
+
+    private static QuotaExceededException tooManyFiles(VirtualPath path, Quota quota) {
+        return new QuotaExceededException(path.toString(), "no more than " + quota.files() + " files");
     }
 
     /**
-     * What an upload may still add to its mount: {@code free} bytes, plus whatever the files it
-     * replaces take now. Its channel refuses a write past that with {@link QuotaExceededException}.
+     * Where an upload's room comes from: the mount's counter, which its channel reserves in as
+     * bytes arrive, beyond whatever the files it replaces take now.
+     *
+     * @param reservation the upload's reservation, once {@link #reserved} took it; null before,
+     *                    and for a mount without a quota
      */
-    private record QuotaRoom(QuotaUsage usage, long free, boolean replacing, VirtualPath path) {
-        static final QuotaRoom UNLIMITED = new QuotaRoom(null, Quota.UNLIMITED, true, VirtualPath.ROOT);
+    private record QuotaRoom(Mount mount, boolean replacing, VirtualPath path,
+            QuotaCounter.Reservation reservation) {
+        static final QuotaRoom UNLIMITED = new QuotaRoom(null, true, VirtualPath.ROOT, null);
 
+        QuotaRoom(Mount mount, boolean replacing, VirtualPath path) {
+            this(mount, replacing, path, null);
+        }
+
+        /** This room with the upload's reservation taken: its new file, if any, is held. */
+        QuotaRoom reserved() throws IOException {
+            if (mount == null) {
+                return this;
+            }
+            Optional<QuotaCounter.Reservation> taken = mount.usage().reserve(mount.quota(), replacing ? 0 : 1);
+            return new QuotaRoom(mount, replacing, path, taken.orElseThrow(() -> tooManyFiles(path, mount.quota())));
+        }
+
+        /** Gives the reservation back, as when the upload could not start. */
+        void release() {
+            if (reservation != null) {
+                reservation.release();
+            }
+        }
+
+        /** {@code channel}, limited to the room the quota leaves. */
         SeekableByteChannel limit(SeekableByteChannel channel, long replaced) {
-            if (usage == null) {
+            if (reservation == null) {
                 return channel;
             }
-            return new QuotaChannel(channel, usage, free + replaced, replaced, replacing ? 0 : 1, path);
+            return new QuotaChannel(channel, reservation, replaced, replacing ? 0 : 1, path);
         }
     }
 
@@ -280,7 +321,9 @@ public final class VirtualFileSystem {
         Storage storage = location.mount().storage();
         Optional<FileEntry> entry = location.mount().quota().limited() ? storage.stat(location.inner()) : Optional.empty();
         storage.deleteFile(location.inner());
-        entry.filter(FileEntry::isFile).ifPresent(file -> location.mount().usage().add(-file.size(), -1));
+        if (entry.isPresent() && entry.get().isFile()) {
+            location.mount().usage().add(-entry.get().size(), -1);
+        }
     }
 
     public void deleteFolder(VirtualPath path) throws IOException {
@@ -305,30 +348,48 @@ public final class VirtualFileSystem {
             throw new FileSystemException(from.toString(), to.toString(), "Cross-device link");
         }
         Mount into = target.mount();
-        if (into.quota().limited()) {
-            QuotaUsage.Use use = into.usage().now();
-            if (use.files() + 1 > into.quota().files() || use.bytes() + entry.size() > into.quota().bytes()) {
-                throw new QuotaExceededException(to.toString(), "the file does not fit in " + into.path());
-            }
-        }
-        try (SeekableByteChannel in = source.mount().storage().openRead(source.inner());
-                SeekableByteChannel out = target.mount().storage().openWrite(target.inner())) {
-            ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-            while (in.read(buffer) >= 0) {
-                buffer.flip();
-                while (buffer.hasRemaining()) {
-                    out.write(buffer);
+        QuotaCounter.Reservation room = into.quota().limited() ? roomFor(into, entry.size(), to) : null;
+        try {
+            try (SeekableByteChannel in = source.mount().storage().openRead(source.inner());
+                    SeekableByteChannel out = target.mount().storage().openWrite(target.inner())) {
+                ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+                while (in.read(buffer) >= 0) {
+                    buffer.flip();
+                    while (buffer.hasRemaining()) {
+                        out.write(buffer);
+                    }
+                    buffer.clear();
                 }
-                buffer.clear();
+            }
+            if (room != null) {
+                room.commit(entry.size(), 1);
+            }
+        } finally {
+            if (room != null) {
+                room.release();
             }
         }
         source.mount().storage().deleteFile(source.inner());
-        if (into.quota().limited()) {
-            into.usage().add(entry.size(), 1);
-        }
         if (source.mount().quota().limited()) {
             source.mount().usage().add(-entry.size(), -1);
         }
+    }
+
+    /** Room for a file of {@code size} bytes moved into {@code into}, or the reason there is none. */
+    private static QuotaCounter.Reservation roomFor(Mount into, long size, VirtualPath to) throws IOException {
+        Optional<QuotaCounter.Reservation> room = into.usage().reserve(into.quota(), 1);
+        boolean fits = false;
+        try {
+            fits = room.isPresent() && room.get().grow(size);
+        } finally {
+            if (!fits) {
+                room.ifPresent(QuotaCounter.Reservation::release);
+            }
+        }
+        if (!fits) {
+            throw new QuotaExceededException(to.toString(), "the file does not fit in " + into.path());
+        }
+        return room.get();
     }
 
     /** The mounts of this view, the deepest first. */

@@ -40,7 +40,7 @@ import org.tinylog.Logger;
  * identity, and reads the file again when one of them changed. A line that is not a valid user is
  * skipped and logged once per change of the file. Passwords and hashes are never logged.
  */
-public final class FileUserStore implements UserStore {
+public final class FileUserStore implements UserAdmin {
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     /** The default {@code passwordCache}: how many users' verified logins are kept. */
@@ -146,6 +146,7 @@ public final class FileUserStore implements UserStore {
      *
      * @throws UserStoreException when the file exists but cannot be read
      */
+    @Override
     public List<String> list() throws UserStoreException {
         return read().names();
     }
@@ -155,6 +156,7 @@ public final class FileUserStore implements UserStore {
      *
      * @throws UserStoreException when the file exists but cannot be read
      */
+    @Override
     public Optional<String> find(String name) throws UserStoreException {
         return read().find(name).map(UsersFile.Entry::name);
     }
@@ -165,6 +167,7 @@ public final class FileUserStore implements UserStore {
      * @throws UserStoreException when the name is invalid, when the user exists (in any case), or
      *                            when the file cannot be read or written
      */
+    @Override
     public void add(String name, char[] password) throws UserStoreException {
         try {
             UserNames.check(name);
@@ -180,12 +183,33 @@ public final class FileUserStore implements UserStore {
         });
     }
 
+    /** {@inheritDoc} */
+    @Override
+    public void addHashed(String name, String hash) throws UserStoreException {
+        try {
+            UserNames.check(name);
+        } catch (IllegalArgumentException e) {
+            throw new UserStoreException(e.getMessage(), e);
+        }
+        if (!PasswordHasher.isWellFormed(hash)) {
+            throw new UserStoreException("the password hash of '" + name + "' is not a loomftp hash");
+        }
+        change(users -> {
+            Optional<UsersFile.Entry> existing = users.find(name);
+            if (existing.isPresent()) {
+                throw UserStoreException.alreadyExists(existing.get().name(), name);
+            }
+            return users.with(name, hash);
+        });
+    }
+
     /**
      * Changes the password of the user that {@code name} names, in any case.
      *
      * @return the user's name as spelled in the file
      * @throws UserStoreException when there is no such user, or the file cannot be read or written
      */
+    @Override
     public String setPassword(String name, char[] password) throws UserStoreException {
         UsersFile before = change(users -> users.withHash(existing(users, name), hasher.hash(password)));
         return existing(before, name);
@@ -198,6 +222,7 @@ public final class FileUserStore implements UserStore {
      * @return the user's name as spelled in the file
      * @throws UserStoreException when there is no such user, or the file cannot be read or written
      */
+    @Override
     public String remove(String name) throws UserStoreException {
         UsersFile before = change(users -> users.without(existing(users, name)));
         return existing(before, name);

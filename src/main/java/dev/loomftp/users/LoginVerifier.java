@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Safe to use from many threads at once.
  */
-final class LoginVerifier {
+public final class LoginVerifier {
     /** Hashed in place of a stored hash for a user who does not exist; it is never remembered. */
     private static final String NO_HASH = "";
 
@@ -47,6 +47,14 @@ final class LoginVerifier {
         this.permits = new Semaphore(maxHashing, true);
     }
 
+    /**
+     * A verifier that keeps the verified logins of up to {@code passwordCache} users and runs at
+     * most one PBKDF2 a core at once.
+     */
+    public static LoginVerifier create(PasswordHasher hasher, int passwordCache) {
+        return new LoginVerifier(hasher, new VerifiedLogins(passwordCache), defaultMaxHashing());
+    }
+
     /** The default bound on PBKDF2 runs at once: one for each core the runtime sees. */
     static int defaultMaxHashing() {
         return Runtime.getRuntime().availableProcessors();
@@ -58,7 +66,7 @@ final class LoginVerifier {
      *
      * @throws InterruptedException when interrupted while waiting for a permit
      */
-    boolean check(String nameKey, Optional<String> stored, char[] password) throws InterruptedException {
+    public boolean check(String nameKey, Optional<String> stored, char[] password) throws InterruptedException {
         String hash = stored.orElse(NO_HASH);
         if (verified.holds(nameKey, hash, password) && stored.isPresent()) {
             return true;
@@ -91,7 +99,7 @@ final class LoginVerifier {
      *
      * @throws InterruptedException when interrupted while waiting for a permit
      */
-    String rehash(char[] password) throws InterruptedException {
+    public String rehash(char[] password) throws InterruptedException {
         permits.acquire();
         try {
             hashes.increment();
@@ -102,7 +110,7 @@ final class LoginVerifier {
     }
 
     /** Forgets every verified login, as when the users file changed. */
-    void forget() {
+    public void forget() {
         verified.clear();
     }
 
@@ -112,7 +120,7 @@ final class LoginVerifier {
     }
 
     /** The PBKDF2 runs (verifications and burns) so far. */
-    long hashes() {
+    public long hashes() {
         return hashes.sum();
     }
 }

@@ -118,7 +118,7 @@ public final class PasswordHasher {
     }
 
     /** Whether {@code encoded} has the form of a hash this class can verify. */
-    static boolean isWellFormed(String encoded) {
+    public static boolean isWellFormed(String encoded) {
         return parse(encoded).isPresent();
     }
 

@@ -17,23 +17,25 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Moves the users of the original server's plain-text users file into a {@link FileUserStore},
- * hashing their passwords on the way.
+ * Moves users into a {@link UserAdmin}: those of the original server's plain-text users file,
+ * hashing their passwords on the way, and those of a loomftp users file, whose hashes move as they
+ * are (so a users file moves into a database without a password being asked again).
  *
  * <p>Each line of the plain-text file is {@code name:password} or {@code name password}: the first
  * ':' or the first run of blanks ends the name, blanks around the name are ignored, and the
- * password is the rest of the line (without a trailing CR). Blank lines and lines starting with
- * '#' are ignored.
+ * password is the rest of the line (without a trailing CR). A password that is a loomftp hash
+ * ({@code $pbkdf2-sha256$...}, as a users file holds) is taken as that hash. Blank lines and lines
+ * starting with '#' are ignored.
  *
  * <p>Nothing of the plain text is kept: the file is read into arrays that are wiped when done, and
  * the reasons given for skipped lines never contain a password. Users are added one at a time, so
  * an import that stopped halfway can be run again; those already added are then skipped.
  */
 public final class PlainTextImport {
-    private final FileUserStore store;
+    private final UserAdmin store;
 
     /** An import into {@code store}. */
-    public PlainTextImport(FileUserStore store) {
+    public PlainTextImport(UserAdmin store) {
         this.store = store;
     }
 
@@ -93,7 +95,12 @@ public final class PlainTextImport {
                 if (problem.isPresent()) {
                     skipped.add(new Skipped(number, problem.get()));
                 } else {
-                    store.add(line.get().name(), line.get().password());
+                    Optional<String> hash = line.get().hash();
+                    if (hash.isPresent()) {
+                        store.addHashed(line.get().name(), hash.get());
+                    } else {
+                        store.add(line.get().name(), line.get().password());
+                    }
                     imported++;
                 }
             } finally {
@@ -192,6 +199,18 @@ public final class PlainTextImport {
 
     /** A name and a password read from one line. */
     private record Credentials(String name, char[] password) {
+        private static final char[] HASH_START = "$pbkdf2-".toCharArray();
+
+        /** The password when it is a loomftp hash, which is no secret; a password is never made a String. */
+        Optional<String> hash() {
+            if (password.length < HASH_START.length
+                    || !Arrays.equals(password, 0, HASH_START.length, HASH_START, 0, HASH_START.length)) {
+                return Optional.empty();
+            }
+            String text = new String(password);
+            return PasswordHasher.isWellFormed(text) ? Optional.of(text) : Optional.empty();
+        }
+
         void wipe() {
             Arrays.fill(password, '\0');
         }

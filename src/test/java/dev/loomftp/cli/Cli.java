@@ -2,7 +2,6 @@ package dev.loomftp.cli;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import dev.loomftp.users.FileUserStore;
 import dev.loomftp.users.PasswordHasher;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -24,7 +23,7 @@ final class Cli {
 
     static Main main() {
         return new Main(List.of(new ServeCommand(),
-                new UserCommand(config -> new FileUserStore(config.users().file(), HASHER))));
+                new UserCommand(HASHER)));
     }
 
     static Result run(List<String> args) {
@@ -32,10 +31,15 @@ final class Cli {
     }
 
     static Result run(String stdin, List<String> args) {
+        return run(stdin, java.util.Map.of(), args);
+    }
+
+    /** A run with {@code environment} as its environment variables, such as PGPASSWORD. */
+    static Result run(String stdin, java.util.Map<String, String> environment, List<String> args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Io io = new Io(new ByteArrayInputStream(stdin.getBytes(UTF_8)), new PrintStream(out, true, UTF_8),
-                new PrintStream(err, true, UTF_8), null, java.util.Map.of(), null);
+                new PrintStream(err, true, UTF_8), null, environment, null);
         int code = main().run(args, io);
         return new Result(code, out.toString(UTF_8), err.toString(UTF_8));
     }

@@ -235,8 +235,8 @@ class UserCommandTest {
         "add alice           | there is no terminal to ask for the password; use --password-stdin",
         "passwd alice        | there is no terminal to ask for the password; use --password-stdin",
         "list --password-stdin | --password-stdin is for add and passwd only",
-        "''                  | no action given; use add, passwd, remove, list or import",
-        "rename alice        | unknown action 'rename'; use add, passwd, remove, list or import",
+        "''                  | no action given; use add, passwd, remove, list, import or override",
+        "rename alice        | unknown action 'rename'; use add, passwd, remove, list, import or override",
         "add                 | add needs a NAME",
         "import              | import needs a FILE",
         "list everything     | unexpected argument 'everything'",
@@ -256,7 +256,7 @@ class UserCommandTest {
         Result result = user("", "list");
 
         assertEquals(new Result(ExitCode.CONFIG, "", "loomftp user: " + config
-                + ": line 1, column 35: unknown key 'mode' in users (known keys: file, anonymous, overrides, passwordCache)\n"), result);
+                + ": line 1, column 35: unknown key 'mode' in users (known keys: file, anonymous, overrides, passwordCache, database)\n"), result);
     }
 
     @Test

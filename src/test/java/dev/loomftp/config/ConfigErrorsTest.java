@@ -55,7 +55,7 @@ class ConfigErrorsTest {
                             @"maxport": 50999
                           }
                         }
-                        """, "unknown key 'maxport' in passive (known keys: minPort, maxPort, advertisedAddress, addressByNetwork)"),
+                        """, "unknown key 'maxport' in passive (known keys: minPort, maxPort, advertisedAddress, addressByNetwork, proxyProtocol)"),
                 new Bad("unknown key in a list element",
                         mounts("[ { \"path\": \"/\", \"source\": \"u\", @\"mode\": \"rw\" } ]"),
                         "unknown key 'mode' in storage.mounts[0] (known keys: path, source, s3, access, permissions, quota)"),
@@ -254,6 +254,28 @@ class ConfigErrorsTest {
                         """, "users.overrides.BOB names the same user as users.overrides.bob (user names ignore case)"));
     }
 
+    static Stream<Bad> badDatabases() {
+        return Stream.of(
+                new Bad("a password in the configuration", """
+                        { "users": { "database": { "url": "jdbc:postgresql://db/ftp", "user": "ftp", @"password": "x" } } }
+                        """, "users.database.password is not kept in the configuration: give the password in"
+                                + " PGPASSWORD or a pgpass file (PGPASSFILE, else ~/.pgpass), as for psql"),
+                new Bad("not PostgreSQL", """
+                        { "users": { "database": { "url": @"jdbc:mysql://db/ftp", "user": "ftp" } } }
+                        """, "users.database.url must be like \"jdbc:postgresql://db.example.com:5432/loomftp\" (a host and"
+                                + " a database), not \"jdbc:mysql://db/ftp\""),
+                new Bad("no database named", """
+                        { "users": { "database": { "url": @"postgresql://db:5432", "user": "ftp" } } }
+                        """, "users.database.url must be like \"jdbc:postgresql://db.example.com:5432/loomftp\" (a host and"
+                                + " a database), not \"postgresql://db:5432\""),
+                new Bad("no role", """
+                        { "users": { "database": @{ "url": "postgresql://db/ftp" } } }
+                        """, "missing key 'user' in users.database"),
+                new Bad("a pool of one", """
+                        { "users": { "database": { "url": "postgresql://db/ftp", "user": "ftp", "maxConnections": @1 } } }
+                        """, "users.database.maxConnections must be from 2 to 1000, not 1"));
+    }
+
     static Stream<Bad> malformedJson() {
         return Stream.of(
                 new Bad("trailing comma", """
@@ -282,7 +304,7 @@ class ConfigErrorsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource({"unknownKeysAndTypes", "valuesOutOfRange", "badValues", "badMounts", "badTls", "badOverrides",
-        "malformedJson"})
+        "badDatabases", "malformedJson"})
     void reportsTheProblemInOneLineWithFileLineColumnAndKey(Bad bad) throws IOException {
         int mark = bad.marked().indexOf(MARK);
         Path file = Files.writeString(dir.resolve("loomftp.json"), bad.marked().replace(String.valueOf(MARK), ""));
@@ -292,6 +314,15 @@ class ConfigErrorsTest {
         assertEquals(file + ": line " + lineOf(bad.marked(), mark) + ", column " + columnOf(bad.marked(), mark)
                 + ": " + bad.problem(), e.getMessage());
         assertOneLine(e.getMessage());
+    }
+
+    @Test
+    void aPasswordInTheDatabasesAddressIsNotShownInTheMessage() throws IOException {
+        Path file = Files.writeString(dir.resolve("loomftp.json"),
+                "{ \"users\": { \"database\": { \"url\": \"postgresql://ftp:s3cret@db/ftp\", \"user\": \"ftp\" } } }");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+        assertEquals(file + ": line 1, column 35: users.database.url must not name a user or password: give the role"
+                + " in users.database.user, and the password in PGPASSWORD or a pgpass file", e.getMessage());
     }
 
     @Test

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LoggingSetupTest {
     private static final Map<String, String> CONSOLE_ONLY = Map.of(
             "level", "warn",
+            "level@com.zaxxer.hikari", "error",
             "writingthread", "false",
             "autoshutdown", "false",
             "writer1", "console",

@@ -132,6 +132,77 @@ class ProxyProtocolTest {
         }
     }
 
+    /**
+     * With {@code passive.proxyProtocol}, a data connection that comes through the proxy must start
+     * with a header naming the client of its control connection: one naming another client of
+     * the same proxy, or none at all, is dropped, and the transfer waits for the right one.
+     */
+    @Test
+    void withPassiveProxyProtocolADataConnectionThroughTheProxyMustNameItsClient() throws Exception {
+        try (TestServer server = start("127.0.0.0/8")) {
+            Config.Passive base = server.config().passive();
+            Config config = server.config();
+            server.server().reload(new Config(config.listeners(), new Config.Passive(base.minPort(), base.maxPort(),
+                    null, List.of(), true), config.storage(), config.users(), config.limits(), config.logins(),
+                    config.timeouts(), config.logging(), config.tls(), config.service(), config.metrics(),
+                    config.hooks()), server.users());
+            byte[] content = TransferTest.randomBytes(300_000, 9);
+            Files.write(server.folder("alice").resolve("a.bin"), content);
+            try (RawClient client = proxied(server, ProxyHeader.v1(CLIENT, server.address()))) {
+                assertEquals(220, client.reply().code());
+                client.login("alice", PASSWORD);
+                assertEquals(200, client.command("TYPE I").code());
+                RawClient.Reply epsv = client.command("EPSV");
+                int port = Integer.parseInt(epsv.text().replaceAll(".*\\(\\|\\|\\|(\\d+)\\|\\).*", "$1"));
+                InetSocketAddress data = new InetSocketAddress(server.address().getAddress(), port);
+                try (java.net.Socket thief = new java.net.Socket();
+                        java.net.Socket headless = new java.net.Socket();
+                        java.net.Socket right = new java.net.Socket()) {
+                    thief.connect(data, 5000);
+                    thief.getOutputStream().write(ProxyHeader.v1(new InetSocketAddress("198.51.100.1", 40000), data));
+                    assertEquals(150, client.command("RETR a.bin").code());
+                    assertDropped(thief, "another client of the proxy");
+                    headless.connect(data, 5000);
+                    headless.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    assertDropped(headless, "a connection without a header");
+                    right.connect(data, 5000);
+                    right.getOutputStream().write(ProxyHeader.v1(CLIENT, data));
+                    right.setSoTimeout(10_000);
+                    assertArrayEquals(content, right.getInputStream().readAllBytes());
+                    assertEquals(226, client.reply().code());
+                }
+            }
+            assertEquals(0, server.server().internalErrors());
+        }
+    }
+
+    /** The server closed {@code socket} without a byte: an end of stream, or a reset when bytes it sent were left unread. */
+    private static void assertDropped(java.net.Socket socket, String what) throws IOException {
+        socket.setSoTimeout(10_000);
+        try {
+            assertEquals(-1, socket.getInputStream().read(), what + " is dropped");
+        } catch (java.net.SocketException reset) {
+            // Dropped too: the server closed it with the bytes it had not read.
+        }
+    }
+
+    /** Draining closes a listener behind a proxy, so the proxy's check fails and it sends new sessions elsewhere. */
+    @Test
+    void drainingClosesAListenerThatAProxyFeeds() throws Exception {
+        try (TestServer server = start("127.0.0.0/8")) {
+            InetSocketAddress address = server.address();
+            server.server().beginDrain();
+            await().atMost(Duration.ofSeconds(5)).until(() -> {
+                try (java.net.Socket probe = new java.net.Socket()) {
+                    probe.connect(address, 1000);
+                    return false;
+                } catch (java.net.ConnectException refused) {
+                    return true;
+                }
+            });
+        }
+    }
+
     /** HAProxy in TCP mode with send-proxy-v2 in front, and curl through it as users run it. */
     @Test
     void curlThroughHaproxy() throws Exception {

@@ -172,16 +172,27 @@ final class TestServer implements AutoCloseable {
     /** A server whose mounts {@code storages} opens, such as a storage that fails on purpose. */
     static TestServer start(Path folder, Options options, dev.loomftp.storage.StorageOpener storages)
             throws IOException {
+        Config config = config(folder, options, null);
+        FileUserStore users = new FileUserStore(config.users().file(), new PasswordHasher(PasswordHasher.MIN_ITERATIONS));
+        return new TestServer(config.storage().root(), users, FtpServer.start(config, users, storages));
+    }
+
+    /**
+     * The configuration a test server runs with: data in {@code folder/data}, users in
+     * {@code folder/users.txt}, or in {@code database} when it is not null.
+     */
+    static Config config(Path folder, Options options, Config.Database database) {
         Path root = folder.resolve("data");
         Path usersFile = folder.resolve("users.txt");
-        Config config = new Config(
+        return new Config(
                 List.of(new Config.Listener(options.address(), 0, options.proxyFrom())),
                 new Config.Passive(42000, 42999, null),
                 new Config.Storage(root, options.mounts().stream()
                         .map(mount -> mount.equals(Options.PUBLIC)
                                 ? new Config.Mount(mount.path(), mount.source(), options.publicAccess()) : mount)
                         .toList()),
-                new Config.Users(usersFile, options.anonymous(), options.overrides()),
+                new Config.Users(usersFile, options.anonymous(), options.overrides(),
+                        Config.Users.DEFAULT_PASSWORD_CACHE, database),
                 options.limits(),
                 options.logins(),
                 options.timeouts(),
@@ -190,8 +201,6 @@ final class TestServer implements AutoCloseable {
                 new Config.Service(null),
                 options.metrics(),
                 options.hooks());
-        FileUserStore users = new FileUserStore(usersFile, new PasswordHasher(PasswordHasher.MIN_ITERATIONS));
-        return new TestServer(root, users, FtpServer.start(config, users, storages));
     }
 
     /** The configuration the server was started with, which a test may change and reload. */
