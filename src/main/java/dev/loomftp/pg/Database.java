@@ -15,7 +15,7 @@ import org.tinylog.Logger;
  * (HikariCP) and the schema, which {@link #open} brings up to date with Flyway whichever node
  * starts first (Flyway holds a lock in the database while it migrates).
  *
- * <p>Outages are expected and short: a connection is asked for for at most a second, a statement
+ * <p>Outages are expected and short: a connection is waited for at most 5 s, a statement
  * waits at most {@value #SOCKET_TIMEOUT_SECONDS} s for its answer, and the pool replaces broken
  * connections by itself once the database answers again, so a node recovers without a restart.
  * Safe to use from many threads at once.
@@ -49,8 +49,11 @@ public final class Database implements AutoCloseable {
         PgPass.password(settings, environment).ifPresent(config::setPassword);
         config.setMaximumPoolSize(settings.maxConnections());
         config.setMinimumIdle(Math.min(2, settings.maxConnections()));
-        // Fail fast while the database is down: a login then gets 421 within about a second.
-        config.setConnectionTimeout(1000);
+        // While the database is down, a login gets 421 after this wait. Not shorter: in a storm of
+        // logins, PBKDF2 runs keep every carrier thread busy, and the sessions that hold the
+        // pool's connections wait for one to run their few milliseconds of SQL (bench/scaleout:
+        // 1 s made 8 of 300 logins 421 on three nodes sharing two cores).
+        config.setConnectionTimeout(5000);
         config.setValidationTimeout(500);
         config.setKeepaliveTime(30_000);
         // The pool is made even while the database is away; the first connection below says why it is.
