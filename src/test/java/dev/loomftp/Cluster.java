@@ -36,8 +36,11 @@ final class Cluster implements AutoCloseable {
     static final String FRONT_HOST = "127.0.0.1";
     private static final String PROXY_SOURCE = "127.0.0.2";
     private static final int NODES = 3;
-    /** Passive ports of node i: FIRST_PASSIVE + 20 (i - 1) and the 19 after it. */
-    private static final int FIRST_PASSIVE = 44000;
+    /**
+     * Passive ports of node i: FIRST_PASSIVE + 20 (i - 1) and the 19 after it; below Linux's
+     * ephemeral ports (32768 and up), so that no outgoing connection holds one HAProxy binds.
+     */
+    private static final int FIRST_PASSIVE = 30000;
     private static final Pattern FINGERPRINT = Pattern.compile("SHA-256 fingerprint ([0-9A-F:]{95})");
 
     private final Path folder;

@@ -116,7 +116,9 @@ public record Config(
      * @param proxyProtocol     whether a data connection that comes through the proxy its control
      *                          connection came through starts with a PROXY header too, which must
      *                          name the same client (HAProxy's {@code send-proxy-v2} on the passive
-     *                          ranges); without it, any connection from the proxy is taken
+     *                          ranges); without it, any connection from the proxy is taken. In
+     *                          the file, {@code null} (the default) means on when a listener has
+     *                          {@code proxyFrom}
      */
     public record Passive(int minPort, int maxPort, String advertisedAddress, List<PassiveAddress> byNetwork,
             boolean proxyProtocol) {

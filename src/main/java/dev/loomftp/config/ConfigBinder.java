@@ -79,9 +79,10 @@ final class ConfigBinder {
         root.object("listeners", "passive", "storage", "users", "limits", "logins", "timeouts", "logging", "tls",
                 "service", "metrics", "hooks");
         Storage storage = storage(root.get("storage"));
+        List<Listener> listeners = listeners(root.get("listeners"));
         return new Config(
-                listeners(root.get("listeners")),
-                passive(root.get("passive")),
+                listeners,
+                passive(root.get("passive"), listeners),
                 storage,
                 users(root.get("users"), storage),
                 limits(root.get("limits")),
@@ -230,7 +231,11 @@ final class ConfigBinder {
         return address;
     }
 
-    private static Passive passive(ConfigNode node) throws ConfigException {
+    /**
+     * The passive settings; {@code proxyProtocol} left {@code null} is on when a listener has a
+     * proxy in front, so that a data connection through it has to name its client.
+     */
+    private static Passive passive(ConfigNode node, List<Listener> listeners) throws ConfigException {
         node.object("minPort", "maxPort", "advertisedAddress", "addressByNetwork", "proxyProtocol");
         ConfigNode minNode = node.get("minPort");
         int minPort = minNode.integer(MIN_PASSIVE_PORT, Config.MAX_PORT);
@@ -246,8 +251,10 @@ final class ConfigBinder {
         for (ConfigNode rule : node.get("addressByNetwork").elements()) {
             byNetwork.add(passiveAddress(rule));
         }
+        ConfigNode proxyProtocol = node.get("proxyProtocol");
         return new Passive(minPort, maxPort, advertised.isNull() ? null : advertisedAddress(advertised), byNetwork,
-                node.get("proxyProtocol").bool());
+                proxyProtocol.isNull() ? listeners.stream().anyMatch(listener -> !listener.proxyFrom().isEmpty())
+                        : proxyProtocol.bool());
     }
 
     private static Cidr network(ConfigNode node) throws ConfigException {

@@ -116,7 +116,9 @@ sealed interface DataConnector extends AutoCloseable {
          */
         private boolean isFromPeer(SocketChannel socket) throws IOException {
             InetAddress from = ((InetSocketAddress) socket.getRemoteAddress()).getAddress();
-            if (proxy != null && from.equals(proxy) && !from.equals(client)) {
+            if (proxy != null && from.equals(proxy)) {
+                // Read even when the client has the proxy's address (a client on the proxy's own
+                // host): the header must not end up in the file.
                 return namesTheClient(socket);
             }
             if (peers.contains(from)) {

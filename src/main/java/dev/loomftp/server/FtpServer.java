@@ -100,6 +100,8 @@ public final class FtpServer implements AutoCloseable {
     /** Where Prometheus scrapes, when the configuration asks for it. */
     private MetricsEndpoint metricsEndpoint;
     private volatile boolean draining;
+    /** The acceptor's own: whether it closed the listeners behind a load balancer for a drain. */
+    private boolean proxiedListenersClosed;
     private volatile boolean stopping;
     private final Thread acceptor;
 
@@ -335,20 +337,30 @@ public final class FtpServer implements AutoCloseable {
         draining = true;
         Logger.info("server draining: {} sessions may finish their transfers", active.get());
         sessions.forEach(Session::drain);
+        // The acceptor closes them itself, between two selects: a listener closed under its
+        // select could be accepted on after its close.
+        selector.wakeup();
+    }
+
+    /**
+     * Closes the listeners that a load balancer feeds, once the server drains. Runs on the
+     * acceptor's thread only, between two selects.
+     */
+    private void closeProxiedListeners() {
         for (ServerSocketChannel listener : listeners) {
             SelectionKey key = listener.keyFor(selector);
-            if (key != null && key.attachment() instanceof Endpoint endpoint && !endpoint.proxyFrom().isEmpty()) {
+            if (key != null && key.isValid() && key.attachment() instanceof Endpoint endpoint
+                    && !endpoint.proxyFrom().isEmpty()) {
                 try {
                     Logger.info("stopped listening on {}: the load balancer sends new sessions elsewhere",
                             format((InetSocketAddress) listener.getLocalAddress()));
+                    key.cancel();
                     listener.close();
                 } catch (IOException e) {
                     Logger.warn("a listener behind the load balancer did not close: {}", e.getMessage());
                 }
             }
         }
-        // A channel registered with the selector closes its socket when the acceptor's select runs.
-        selector.wakeup();
     }
 
     /** Stops accepting, ends every session with 421, and waits until all of them have ended. */
@@ -498,10 +510,17 @@ public final class FtpServer implements AutoCloseable {
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
+            if (draining && !proxiedListenersClosed) {
+                closeProxiedListeners();
+                proxiedListenersClosed = true;
+            }
             selector.select();
             for (var keys = selector.selectedKeys().iterator(); keys.hasNext(); ) {
                 SelectionKey key = keys.next();
                 keys.remove();
+                if (!key.isValid()) {
+                    continue;
+                }
                 SocketChannel socket = ((ServerSocketChannel) key.channel()).accept();
                 if (socket != null) {
                     selector.selectedKeys().clear();

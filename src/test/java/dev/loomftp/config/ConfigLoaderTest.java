@@ -1,6 +1,7 @@
 package dev.loomftp.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -80,6 +81,15 @@ class ConfigLoaderTest {
         assertEquals(conf.resolve("logs/xferlog"), config.logging().xferlog());
         assertEquals(conf.resolve("logs/transfers.jsonl"), config.logging().transferJson());
         assertEquals(ConfigLoader.defaults().timeouts(), config.timeouts());
+    }
+
+    @Test
+    void dataConnectionsThroughAProxyNeedAHeaderUnlessTurnedOff() throws Exception {
+        assertFalse(ConfigLoader.load(write("{}")).passive().proxyProtocol(), "no proxy in front");
+        String proxied = "{\"listeners\": [{\"port\": 2121, \"proxyFrom\": [\"10.0.0.2/32\"]}]";
+        assertTrue(ConfigLoader.load(write(proxied + "}")).passive().proxyProtocol(), "a proxy in front");
+        assertFalse(ConfigLoader.load(write(proxied + ", \"passive\": {\"proxyProtocol\": false}}")).passive()
+                .proxyProtocol(), "turned off");
     }
 
     @Test

@@ -176,6 +176,41 @@ class ProxyProtocolTest {
         }
     }
 
+    /**
+     * A client on the proxy's own host has the proxy's address: its data connections through the
+     * proxy still start with a header, which is read, not stored as the start of the file.
+     */
+    @Test
+    void aClientWithTheProxysAddressStillHasItsDataHeaderRead() throws Exception {
+        try (TestServer server = start("127.0.0.0/8")) {
+            Config config = server.config();
+            Config.Passive base = config.passive();
+            server.server().reload(new Config(config.listeners(), new Config.Passive(base.minPort(), base.maxPort(),
+                    null, List.of(), true), config.storage(), config.users(), config.limits(), config.logins(),
+                    config.timeouts(), config.logging(), config.tls(), config.service(), config.metrics(),
+                    config.hooks()), server.users());
+            InetSocketAddress local = new InetSocketAddress("127.0.0.1", 40001);
+            try (RawClient client = proxied(server, ProxyHeader.v1(local, server.address()))) {
+                assertEquals(220, client.reply().code());
+                client.login("alice", PASSWORD);
+                assertEquals(200, client.command("TYPE I").code());
+                RawClient.Reply epsv = client.command("EPSV");
+                int port = Integer.parseInt(epsv.text().replaceAll(".*\\(\\|\\|\\|(\\d+)\\|\\).*", "$1"));
+                InetSocketAddress data = new InetSocketAddress(server.address().getAddress(), port);
+                byte[] content = TransferTest.randomBytes(200_000, 11);
+                try (java.net.Socket upload = new java.net.Socket()) {
+                    upload.connect(data, 5000);
+                    upload.getOutputStream().write(ProxyHeader.v1(local, data));
+                    assertEquals(150, client.command("STOR up.bin").code());
+                    upload.getOutputStream().write(content);
+                }
+                assertEquals(226, client.reply().code());
+                assertArrayEquals(content, Files.readAllBytes(server.folder("alice").resolve("up.bin")),
+                        "the file, without the header");
+            }
+        }
+    }
+
     /** The server closed {@code socket} without a byte: an end of stream, or a reset when bytes it sent were left unread. */
     private static void assertDropped(java.net.Socket socket, String what) throws IOException {
         socket.setSoTimeout(10_000);
