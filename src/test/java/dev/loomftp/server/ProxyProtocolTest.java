@@ -140,21 +140,13 @@ class ProxyProtocolTest {
     @Test
     void withPassiveProxyProtocolADataConnectionThroughTheProxyMustNameItsClient() throws Exception {
         try (TestServer server = start("127.0.0.0/8")) {
-            Config.Passive base = server.config().passive();
-            Config config = server.config();
-            server.server().reload(new Config(config.listeners(), new Config.Passive(base.minPort(), base.maxPort(),
-                    null, List.of(), true), config.storage(), config.users(), config.limits(), config.logins(),
-                    config.timeouts(), config.logging(), config.tls(), config.service(), config.metrics(),
-                    config.hooks()), server.users());
+            requireDataHeaders(server);
             byte[] content = TransferTest.randomBytes(300_000, 9);
             Files.write(server.folder("alice").resolve("a.bin"), content);
             try (RawClient client = proxied(server, ProxyHeader.v1(CLIENT, server.address()))) {
                 assertEquals(220, client.reply().code());
                 client.login("alice", PASSWORD);
-                assertEquals(200, client.command("TYPE I").code());
-                RawClient.Reply epsv = client.command("EPSV");
-                int port = Integer.parseInt(epsv.text().replaceAll(".*\\(\\|\\|\\|(\\d+)\\|\\).*", "$1"));
-                InetSocketAddress data = new InetSocketAddress(server.address().getAddress(), port);
+                InetSocketAddress data = binaryPassive(client, server);
                 try (java.net.Socket thief = new java.net.Socket();
                         java.net.Socket headless = new java.net.Socket();
                         java.net.Socket right = new java.net.Socket()) {
@@ -183,20 +175,12 @@ class ProxyProtocolTest {
     @Test
     void aClientWithTheProxysAddressStillHasItsDataHeaderRead() throws Exception {
         try (TestServer server = start("127.0.0.0/8")) {
-            Config config = server.config();
-            Config.Passive base = config.passive();
-            server.server().reload(new Config(config.listeners(), new Config.Passive(base.minPort(), base.maxPort(),
-                    null, List.of(), true), config.storage(), config.users(), config.limits(), config.logins(),
-                    config.timeouts(), config.logging(), config.tls(), config.service(), config.metrics(),
-                    config.hooks()), server.users());
+            requireDataHeaders(server);
             InetSocketAddress local = new InetSocketAddress("127.0.0.1", 40001);
             try (RawClient client = proxied(server, ProxyHeader.v1(local, server.address()))) {
                 assertEquals(220, client.reply().code());
                 client.login("alice", PASSWORD);
-                assertEquals(200, client.command("TYPE I").code());
-                RawClient.Reply epsv = client.command("EPSV");
-                int port = Integer.parseInt(epsv.text().replaceAll(".*\\(\\|\\|\\|(\\d+)\\|\\).*", "$1"));
-                InetSocketAddress data = new InetSocketAddress(server.address().getAddress(), port);
+                InetSocketAddress data = binaryPassive(client, server);
                 byte[] content = TransferTest.randomBytes(200_000, 11);
                 try (java.net.Socket upload = new java.net.Socket()) {
                     upload.connect(data, 5000);
@@ -209,6 +193,24 @@ class ProxyProtocolTest {
                         "the file, without the header");
             }
         }
+    }
+
+    /** Puts {@code passive.proxyProtocol} on: data connections through the proxy must name their client. */
+    private static void requireDataHeaders(TestServer server) throws IOException {
+        Config config = server.config();
+        Config.Passive base = config.passive();
+        server.server().reload(new Config(config.listeners(), new Config.Passive(base.minPort(), base.maxPort(),
+                null, List.of(), true), config.storage(), config.users(), config.limits(), config.logins(),
+                config.timeouts(), config.logging(), config.tls(), config.service(), config.metrics(),
+                config.hooks()), server.users());
+    }
+
+    /** TYPE I, then EPSV: where the data connection is to go. */
+    private static InetSocketAddress binaryPassive(RawClient client, TestServer server) throws IOException {
+        assertEquals(200, client.command("TYPE I").code());
+        RawClient.Reply epsv = client.command("EPSV");
+        int port = Integer.parseInt(epsv.text().replaceAll(".*\\(\\|\\|\\|(\\d+)\\|\\).*", "$1"));
+        return new InetSocketAddress(server.address().getAddress(), port);
     }
 
     /** The server closed {@code socket} without a byte: an end of stream, or a reset when bytes it sent were left unread. */
