@@ -164,14 +164,6 @@ final class Cluster implements AutoCloseable {
         return nodes;
     }
 
-    String bucket() {
-        return bucket;
-    }
-
-    Config.Database database() {
-        return database;
-    }
-
     /** The certificate all nodes share, as their logs name it. */
     String fingerprint() throws IOException {
         Matcher matcher = FINGERPRINT.matcher(nodes.getFirst().text());

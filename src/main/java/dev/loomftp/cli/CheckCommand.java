@@ -236,9 +236,7 @@ final class CheckCommand implements Command {
     private static void users(Config.Users config, List<String> names, PrintStream out) {
         List<String> lines = new ArrayList<>();
         if (config.database() != null) {
-            java.net.URI url = java.net.URI.create(config.database().url().substring("jdbc:".length()));
-            lines.add("database " + url.getPath().substring(1) + " at " + url.getHost()
-                    + (url.getPort() < 0 ? "" : ":" + url.getPort()) + " as " + config.database().user() + ": "
+            lines.add("database " + dev.loomftp.pg.Database.describe(config.database()) + ": "
                     + names.size() + (names.size() == 1 ? " user" : " users")
                     + (names.isEmpty() ? "; nobody can log in until 'loomftp user add NAME'" : ""));
         } else if (!Files.exists(config.file())) {

@@ -102,7 +102,7 @@ public final class Database implements AutoCloseable {
     }
 
     /** The database as logs name it: {@code loomftp at db.example.com:5432 as loomftp}; no password. */
-    static String describe(Config.Database settings) {
+    public static String describe(Config.Database settings) {
         java.net.URI uri = java.net.URI.create(settings.url().substring("jdbc:".length()));
         return uri.getPath().substring(1) + " at " + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
                 + " as " + settings.user();

@@ -251,9 +251,4 @@ public final class PgUserStore implements UserAdmin {
             throw new UserStoreException(e.getMessage(), e);
         }
     }
-
-    /** The PBKDF2 runs that logins have cost so far, burns for unknown names included. */
-    public long hashesRun() {
-        return logins.hashes();
-    }
 }

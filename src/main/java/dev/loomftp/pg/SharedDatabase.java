@@ -70,11 +70,6 @@ public final class SharedDatabase implements AutoCloseable {
         return users;
     }
 
-    /** Where the database is, as logs name it. */
-    public String where() {
-        return database.where();
-    }
-
     @Override
     public void close() {
         node.close();

@@ -51,9 +51,4 @@ public final class MemoryLoginRecords implements LoginRecords {
         Entry entry = entries.get(address);
         return entry != null && entry.bannedUntil() != null && now.isBefore(entry.bannedUntil());
     }
-
-    /** Addresses on record, for tests. */
-    int size() {
-        return entries.size();
-    }
 }
